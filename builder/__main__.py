@@ -1,0 +1,7 @@
+"""Allow ``python -m builder``."""
+
+import sys
+
+from builder.cli import main
+
+sys.exit(main())

@@ -1,0 +1,174 @@
+"""The whole pipeline: read seeds, segment, translate, render, write. Writing comes last."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.cache import TranslationCache
+from builder.config import Settings
+from builder.engines import Engine, create_engine
+from builder.errors import ConfigError, Problem
+from builder.model import AlignedSegment, Briefing, Seed, Segment, Translation
+from builder.render import IndexEntry, Renderer
+from builder.seeds import discover, read_seeds
+from builder.segment import segment_seed
+from builder.translate import translate_all
+from builder.write import write_area
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Collection:
+    """Briefings ready to render, and what went wrong on the way."""
+
+    briefings: list[Briefing] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)  # seed file names that were skipped
+    segments: int = 0
+    translated: int = 0
+    from_cache: int = 0
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line and the exit status."""
+
+    collection: Collection
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.collection.problems
+
+    @property
+    def skipped(self) -> int:
+        return len(self.collection.failed)
+
+    def summary(self) -> str:
+        c = self.collection
+        parts = [
+            f"{len(c.briefings)} briefing{'s' if len(c.briefings) != 1 else ''} built",
+            f"{c.segments} segments ({c.translated} translated, {c.from_cache} from cache)",
+            f"{len(self.written)} files written, {self.unchanged} unchanged",
+        ]
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
+        if self.skipped:
+            parts.append(f"{self.skipped} seed{'s' if self.skipped != 1 else ''} skipped")
+        warnings = sum(1 for p in c.problems if p.severity == "warning")
+        if warnings:
+            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        return ", ".join(parts) + f" in {self.seconds:.2f} s"
+
+
+def open_engine(settings: Settings) -> Engine:
+    """The configured engine, checked before any work starts."""
+    engine = create_engine(
+        settings.engine,
+        apertium_pair=settings.apertium_pair,
+        timeout=settings.timeout,
+        jobs=settings.jobs,
+    )
+    engine.check()
+    return engine
+
+
+def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) -> Collection:
+    """Read, segment and translate every seed; no file is written but the cache."""
+    if not settings.seeds_dir.is_dir():
+        raise ConfigError(f"seeds folder {str(settings.seeds_dir)!r} does not exist")
+    collection = Collection()
+    seed_files, problems = discover(settings.seeds_dir)
+    collection.problems.extend(problems)
+    segmented: list[tuple[Seed, Segment, list[list[Segment]]]] = []
+    for seed_file, result, warnings in read_seeds(seed_files):
+        collection.problems.extend(warnings)
+        if isinstance(result, Seed):
+            title, body = segment_seed(result)
+            segmented.append((result, title, body))
+        else:
+            collection.problems.append(Problem.from_seed_error(result))
+            collection.failed.add(seed_file.path.name)
+
+    sources = [
+        segment.es
+        for _, title, body in segmented
+        for segment in (title, *(s for paragraph in body for s in paragraph))
+    ]
+    with TranslationCache(settings.cache_file) as cache:
+        outcome = translate_all(
+            sources, engine, cache, jobs=settings.jobs, show_progress=show_progress
+        )
+    collection.segments = len(sources)
+    collection.translated = outcome.translated
+    collection.from_cache = outcome.from_cache
+    translations = outcome.translations
+
+    for seed, title, body in segmented:
+        missing = [s for s in (title, *(x for p in body for x in p)) if s.es not in translations]
+        if missing:
+            reason = outcome.error or "no translation"
+            collection.problems.append(
+                Problem(
+                    seed.path,
+                    f"not translated by {engine.info.label} ({len(missing)} segments): {reason}; "
+                    "its last good page is kept and the next build retries",
+                    missing[0].line,
+                )
+            )
+            collection.failed.add(seed.name)
+            continue
+        collection.briefings.append(_align(seed, title, body, translations, engine))
+    return collection
+
+
+def _align(
+    seed: Seed,
+    title: Segment,
+    body: list[list[Segment]],
+    translations: dict[str, Translation],
+    engine: Engine,
+) -> Briefing:
+    def pair(segment: Segment) -> AlignedSegment:
+        return AlignedSegment(segment, translations[segment.es])
+
+    return Briefing(
+        seed=seed,
+        title=pair(title),
+        paragraphs=tuple(tuple(pair(s) for s in paragraph) for paragraph in body),
+        engine=engine.info,
+    )
+
+
+def build(
+    settings: Settings, *, engine: Engine | None = None, show_progress: bool = False
+) -> BuildReport:
+    """Build the Markdown of every briefing and the index into the generated area."""
+    started = time.perf_counter()
+    engine = engine or open_engine(settings)
+    renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
+    collection = collect(settings, engine, show_progress=show_progress)
+    pages = {
+        b.seed.name: (f"{b.seed.slug}.md", renderer.briefing_page(b), IndexEntry.from_briefing(b))
+        for b in collection.briefings
+    }
+    written = write_area(
+        settings.area,
+        pages,
+        kept=collection.failed,
+        index_text_for=lambda entries: renderer.index_page(entries, engine.info),
+    )
+    return BuildReport(
+        collection,
+        written=written.written,
+        unchanged=written.unchanged,
+        removed=written.removed,
+        seconds=time.perf_counter() - started,
+    )

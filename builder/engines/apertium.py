@@ -1,0 +1,174 @@
+"""Apertium, the offline default engine: one ``apertium spa-eng`` process per batch."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+import shutil
+import subprocess
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+from pathlib import Path
+
+from builder.engines import Progress
+from builder.engines.process import run_streaming
+from builder.errors import EngineError, EngineUnavailable
+from builder.model import EngineInfo, Translation
+
+MODES_DIR = Path("/usr/share/apertium/modes")
+# Segments go to Apertium separated by a blank line: its text deformatter treats that as a
+# paragraph break, so no rule reorders words across two segments and each segment is
+# translated exactly as it would be alone (the tests check this).
+SEPARATOR = "\n\n"
+# Apertium translates about 100,000 characters a second here; allow ten times slower.
+_SECONDS_PER_CHAR = 1 / 10_000
+# Apertium marks a word it does not know with '*', a generation error with '#' and a
+# transfer error with '@', glued to the front of the word.
+_MARKED_WORD = re.compile(r"(?<!\w)([*#@])(\w[\w'\u2019-]*)")
+
+
+class ApertiumEngine:
+    """Runs the Apertium ``spa-eng`` pair as a subprocess, in parallel on ``jobs`` cores."""
+
+    name = "apertium"
+
+    def __init__(self, pair: str = "spa-eng", timeout: float = 60.0, jobs: int = 1) -> None:
+        self.pair = pair
+        self.timeout = timeout
+        self.jobs = max(1, jobs)
+
+    @property
+    def mode_file(self) -> Path:
+        return MODES_DIR / f"{self.pair}.mode"
+
+    def check(self) -> None:
+        if shutil.which("apertium") is None:
+            raise EngineUnavailable(
+                "Apertium is not installed: run 'apt-get install apertium apertium-eng-spa' "
+                "(the README's setup command does this)"
+            )
+        if not self.mode_file.is_file():
+            raise EngineUnavailable(
+                f"Apertium has no {self.pair!r} language pair ({self.mode_file} is missing): "
+                "run 'apt-get install apertium-eng-spa'"
+            )
+
+    @cached_property
+    def info(self) -> EngineInfo:
+        return EngineInfo(self.name, f"Apertium ({self.pair})", self._version())
+
+    def _version(self) -> str:
+        """Apertium's version and a digest of the pair's data: new data means new translations."""
+        try:
+            apertium = subprocess.run(
+                ["apertium", "-V"], capture_output=True, text=True, timeout=10, check=False
+            ).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            apertium = "unknown"
+        digest = hashlib.sha256()
+        try:
+            mode = self.mode_file.read_bytes()
+        except OSError:
+            return f"{apertium}; data unknown"
+        digest.update(mode)
+        for word in shlex.split(mode.decode("utf-8", "replace")):
+            path = Path(word)
+            if path.is_absolute() and path.is_file():
+                digest.update(path.read_bytes())
+        return f"{apertium}; data {digest.hexdigest()[:16]}"
+
+    def translate(
+        self, texts: Sequence[str], progress: Progress | None = None
+    ) -> list[Translation]:
+        if not texts:
+            return []
+        batches = split_evenly(texts, self.jobs)
+        if len(batches) == 1:
+            raw = self._run(batches[0], progress)
+        else:
+            with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+                parts = list(pool.map(lambda batch: self._run(batch, progress), batches))
+            raw = [line for part in parts for line in part]
+        return [read_marks(source, output) for source, output in zip(texts, raw, strict=True)]
+
+    def _run(self, texts: Sequence[str], progress: Progress | None) -> list[str]:
+        """One Apertium process for a batch; returns its raw output for each text."""
+        for text in texts:
+            if "\n" in text:
+                raise EngineError("a segment given to Apertium contains a line break")
+        payload = SEPARATOR.join(texts) + "\n"
+        seen = 0
+        tail = ""
+
+        def count(piece: str) -> None:
+            nonlocal seen, tail
+            if progress is None:
+                return
+            # Count separators as they stream out, so the bar moves during a long batch.
+            window = tail + piece
+            done = window.count(SEPARATOR)
+            tail = window[window.rfind(SEPARATOR) + len(SEPARATOR) :] if done else window[-1:]
+            done = min(done, len(texts) - 1 - seen)
+            if done > 0:
+                seen += done
+                progress(done)
+
+        output = run_streaming(
+            ["apertium", "-f", "txt", self.pair],
+            payload,
+            timeout=self.timeout + len(payload) * _SECONDS_PER_CHAR,
+            on_output=count,
+        )
+        results = output.rstrip("\n").split(SEPARATOR) if texts else []
+        if len(results) != len(texts):
+            raise EngineError(
+                f"Apertium returned {len(results)} segments for {len(texts)}; "
+                "the batch was not used"
+            )
+        if progress is not None:
+            progress(len(texts) - seen)
+        return [result.strip() for result in results]
+
+
+def split_evenly(texts: Sequence[str], parts: int) -> list[Sequence[str]]:
+    """Cut ``texts`` into at most ``parts`` runs in order, of about equal character counts."""
+    total = sum(len(text) for text in texts)
+    if parts <= 1 or len(texts) < 2 * parts or total < 20_000:
+        return [texts]
+    target = total / parts
+    batches: list[Sequence[str]] = []
+    start, size = 0, 0
+    for index, text in enumerate(texts):
+        size += len(text)
+        if size >= target and len(batches) < parts - 1:
+            batches.append(texts[start : index + 1])
+            start, size = index + 1, 0
+    batches.append(texts[start:])
+    return [batch for batch in batches if batch]
+
+
+def read_marks(source: str, output: str) -> Translation:
+    """Strip Apertium's unknown-word marks from ``output`` and list the words they marked.
+
+    A mark character that was already in the source (a hashtag, a footnote star, an
+    ``@handle``) is kept: ``*`` counts as a mark only before a word copied verbatim from the
+    source, and ``#``/``@`` only when the source had no such character at all.
+    """
+    unknown: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        mark, word = match.group(1), match.group(2)
+        is_mark = (
+            (word in source and f"{mark}{word}" not in source)
+            if mark == "*"
+            else mark not in source
+        )
+        if not is_mark:
+            return match.group(0)
+        unknown.append(word)
+        return word
+
+    text = _MARKED_WORD.sub(replace, output)
+    return Translation(text, tuple(unknown))

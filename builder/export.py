@@ -1,0 +1,40 @@
+"""Export the aligned segments of every briefing for other tools (JSON Lines)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from builder.model import Briefing
+
+FORMATS = ("jsonl",)
+
+
+def segment_records(briefings: Iterable[Briefing]) -> Iterator[dict[str, object]]:
+    """One record per segment: the title first, then the body in reading order."""
+    for briefing in sorted(briefings, key=lambda b: b.seed.name):
+        for pair in briefing.segments():
+            segment = pair.segment
+            yield {
+                "seed": briefing.seed.name,
+                "slug": briefing.seed.slug,
+                "part": segment.part,
+                "paragraph": segment.paragraph,
+                "sentence": segment.sentence,
+                "line": segment.line,
+                "es": pair.es,
+                "en": pair.en,
+                "unknown": list(pair.translation.unknown),
+                "engine": briefing.engine.name,
+                "engine_version": briefing.engine.version,
+            }
+
+
+def write_jsonl(briefings: Iterable[Briefing], out: TextIO) -> int:
+    """Write JSON Lines to ``out``; return the number of records."""
+    count = 0
+    for record in segment_records(briefings):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,62 @@
+"""The MkDocs plugin: ``mkdocs build`` and ``mkdocs serve`` regenerate the briefings first.
+
+Event handlers only; the work is the same :func:`builder.build.build` the CLI runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+
+from builder.build import build
+from builder.config import BriefingsConfig, Settings
+from builder.errors import BriefingError
+
+log = get_plugin_logger("briefings")
+
+
+class BriefingsPlugin(BasePlugin[BriefingsConfig]):
+    """Builds the briefing pages into ``docs_dir`` before MkDocs reads it."""
+
+    settings: Settings | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        try:
+            self.settings = Settings.from_plugin(
+                self.config,
+                config_file=Path(config.config_file_path),
+                docs_dir=Path(config.docs_dir),
+                use_directory_urls=bool(config.use_directory_urls),
+            )
+        except BriefingError as error:
+            raise PluginError(str(error)) from None
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.settings is None:
+            return
+        try:
+            report = build(self.settings)
+        except BriefingError as error:
+            raise PluginError(f"briefings: {error}") from None
+        # Warnings count in 'mkdocs build --strict', so a skipped seed fails a strict build.
+        for problem in report.problems:
+            log.warning(str(problem))
+        log.info(report.summary())
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        if self.settings is None:
+            return server
+        for folder in (self.settings.seeds_dir, self.settings.templates_dir):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

@@ -1,0 +1,43 @@
+"""Segment stage: a seed's title and paragraphs become the segments the engine translates."""
+
+from __future__ import annotations
+
+import re
+
+import sentencex
+
+from builder.model import Seed, Segment
+
+LANGUAGE = "es"
+# sentencex splits "la O.N.U. dijo" after "O." because a capital plus a period looks like a
+# sentence end. A segment that ends in a lone capital initial is joined to the next one:
+# a sentence rarely ends in a single letter, while initials ("O.N.U.", "John F. Kennedy")
+# are common in news.
+_ENDS_WITH_INITIAL = re.compile(r"(?:^|[\s(«\"'“.])[A-ZÁÉÍÓÚÑ]\.$")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split one paragraph of Spanish into sentences (abbreviations, decimals, quotes kept)."""
+    # Pieces keep their trailing spaces so that joining two of them restores the original text.
+    sentences: list[str] = []
+    for piece in sentencex.segment(LANGUAGE, paragraph):
+        if not piece.strip():
+            continue
+        if sentences and _ENDS_WITH_INITIAL.search(sentences[-1].rstrip()):
+            sentences[-1] += piece
+        else:
+            sentences.append(piece)
+    return [sentence.strip() for sentence in sentences]
+
+
+def segment_seed(seed: Seed) -> tuple[Segment, list[list[Segment]]]:
+    """The title as one segment, and the body as paragraphs of sentence segments."""
+    title = Segment("title", 0, 0, seed.title, seed.title_line)
+    body = [
+        [
+            Segment("body", p, s, sentence, paragraph.line)
+            for s, sentence in enumerate(split_sentences(paragraph.text))
+        ]
+        for p, paragraph in enumerate(seed.paragraphs)
+    ]
+    return title, body

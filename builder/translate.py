@@ -1,0 +1,90 @@
+"""Translate stage: every unique Spanish segment gets an English translation, cache first.
+
+Missing segments go to the engine in large batches; each batch is stored in the cache as
+soon as it is done, so a failure later in the build loses nothing already translated. A
+failed batch is never stored: its segments stay untranslated and their seeds are reported.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from builder.cache import TranslationCache
+from builder.engines import Engine
+from builder.errors import EngineError
+from builder.model import Translation
+from builder.seeds import clean_line
+
+log = logging.getLogger(__name__)
+
+# Characters per engine job in one batch. Large, because each Apertium process costs about
+# 0.2 s to start; small enough that an interrupted build keeps most of its work.
+BATCH_CHARS_PER_JOB = 150_000
+
+
+@dataclass
+class TranslationOutcome:
+    """Translations found for each source text, and what it took to get them."""
+
+    translations: dict[str, Translation] = field(default_factory=dict)
+    from_cache: int = 0
+    translated: int = 0
+    error: EngineError | None = None
+
+
+def translate_all(
+    sources: Sequence[str],
+    engine: Engine,
+    cache: TranslationCache,
+    *,
+    jobs: int = 1,
+    show_progress: bool = False,
+) -> TranslationOutcome:
+    """Translate each unique text in ``sources``, using and filling the cache."""
+    unique = list(dict.fromkeys(sources))
+    info = engine.info
+    outcome = TranslationOutcome(translations=cache.lookup(info, unique))
+    outcome.from_cache = len(outcome.translations)
+    missing = [text for text in unique if text not in outcome.translations]
+    if not missing:
+        return outcome
+    with tqdm(
+        total=len(missing),
+        desc=f"Translating with {info.label}",
+        unit="seg",
+        disable=not show_progress,
+        leave=False,
+    ) as bar:
+        for batch in batches(missing, BATCH_CHARS_PER_JOB * max(1, jobs)):
+            try:
+                results = engine.translate(batch, progress=bar.update)
+            except EngineError as error:
+                outcome.error = error
+                log.debug("batch of %d segments failed: %s", len(batch), error)
+                break
+            done = {
+                source: Translation(clean_line(result.text), result.unknown)
+                for source, result in zip(batch, results, strict=True)
+            }
+            cache.store(info, done)
+            outcome.translations.update(done)
+            outcome.translated += len(done)
+    return outcome
+
+
+def batches(texts: Sequence[str], max_chars: int) -> list[Sequence[str]]:
+    """Cut ``texts`` into runs of at most ``max_chars`` characters (at least one text each)."""
+    runs: list[Sequence[str]] = []
+    start, size = 0, 0
+    for index, text in enumerate(texts):
+        if size and size + len(text) > max_chars:
+            runs.append(texts[start:index])
+            start, size = index, 0
+        size += len(text)
+    if start < len(texts):
+        runs.append(texts[start:])
+    return runs

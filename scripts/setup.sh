@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Set up everything this project needs on a Debian machine, then build the site.
+#   bash scripts/setup.sh            install (if needed) and build site/
+#   bash scripts/setup.sh --no-build install only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=1
+[ "${1:-}" = "--no-build" ] && build=0
+
+# Debian packages: Apertium and its Spanish-English pair (the offline translation engine),
+# Chromium for the browser tests. Installed only when missing.
+need=()
+command -v apertium >/dev/null 2>&1 || need+=(apertium)
+[ -f /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || {
+      echo "setup: please install as root: apt-get install ${need[*]}" >&2
+      exit 1
+    }
+    sudo="sudo"
+  fi
+  echo "setup: installing ${need[*]} with apt-get" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Python packages, pinned in pyproject.toml, in a virtual environment of the project's own.
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+if [ "$build" -eq 1 ]; then
+  # The briefings plugin translates seeds/ into site_src/briefings/ before MkDocs builds.
+  NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
+  echo "setup: the site is in site/ (preview it with: .venv/bin/mkdocs serve)" >&2
+fi
