@@ -1,0 +1,272 @@
+"""The whole pipeline on temporary projects, up to a real ``mkdocs build --strict``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from builder.build import build
+from tests.conftest import ProjectFactory, requires_apertium, run_cli, run_mkdocs, settings_for
+from tests.htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, parse
+
+pytestmark = requires_apertium
+
+DATED = """---
+date: 2024-06-21
+source: Diario de Prueba
+url: https://example.org/nota
+author: Ana Pérez
+tags: [Rusia, Corea]
+---
+Putin visita Corea del Norte.
+El Sr. García llegó a EE. UU. el lunes. Recibió una recepción entusiasta.
+La OTAN y la ONU firmaron el acuerdo.
+"""
+UNDATED = "Un artículo sin fecha.\nEl perro come en la casa grande.\n"
+OLDER = "---\ndate: 2023-01-05\n---\nUn artículo antiguo.\nLa casa es grande.\n"
+HOSTILE = """---
+source: <script>alert('source')</script>
+url: https://example.org/?q="><script>alert(1)</script>
+author: "{{ 7*7 }}"
+tags: ["<b>negrita</b>", "{% raw %}"]
+---
+<script>alert("título")</script> {{ 7*7 }} & compañía
+# Encabezado <img src=x onerror=alert(1)> y <iframe src="https://evil.example"></iframe>.
+| a | b | Una tabla.
+!!! note "Aviso" con <!-- more --> y [enlace](javascript:alert(1)) y *énfasis*.
+{% for x in range(3) %}{{ x }}{% endfor %} --- <a href="javascript:alert(2)" onclick="x()">clic</a>.
+"""
+
+
+def test_build_writes_briefings_and_index(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED, "vieja.txt": OLDER})
+    report = build(settings_for(project))
+    assert report.problems == []
+    assert len(report.collection.briefings) == 3
+    area = project / "site_src" / "briefings"
+    assert sorted(p.name for p in area.glob("*.md")) == [
+        "index.md",
+        "nota.md",
+        "sin-fecha.md",
+        "vieja.md",
+    ]
+    index = (area / "index.md").read_text(encoding="utf-8")
+    # newest first, undated last
+    assert (
+        index.index('href="nota/"')
+        < index.index('href="vieja/"')
+        < index.index('href="sin-fecha/"')
+    )
+    page = (area / "nota.md").read_text(encoding="utf-8")
+    assert page.startswith('---\ntitle: "Putin visits North Korea."\n')
+    assert '<p class="bf-es" lang="es">El Sr. García llegó a EE. UU. el lunes.</p>' in page
+    assert "machine translation by Apertium (spa-eng)" in page
+
+
+def test_rebuild_without_changes_writes_nothing(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    settings = settings_for(project)
+    first = build(settings)
+    area = project / "site_src" / "briefings"
+    stamps = {p.name: p.stat().st_mtime_ns for p in area.iterdir()}
+    second = build(settings)
+    assert first.collection.translated > 0
+    assert second.collection.translated == 0
+    assert second.collection.from_cache == first.collection.translated
+    assert second.written == []
+    assert {p.name: p.stat().st_mtime_ns for p in area.iterdir()} == stamps
+
+
+def test_changed_seed_retranslates_only_new_sentences(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    settings = settings_for(project)
+    build(settings)
+    seed = project / "seeds" / "sin-fecha.txt"
+    seed.write_text(UNDATED + "Una frase nueva.\n", encoding="utf-8")
+    report = build(settings)
+    assert report.collection.translated == 1
+    assert [p.name for p in report.written] == ["sin-fecha.md"]
+
+
+def test_removed_seed_removes_its_page_but_not_hand_written_files(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    settings = settings_for(project)
+    build(settings)
+    area = project / "site_src" / "briefings"
+    (area / "notas-del-editor.md").write_text("# A mano\n", encoding="utf-8")
+    (project / "seeds" / "sin-fecha.txt").unlink()
+    report = build(settings)
+    assert [p.name for p in report.removed] == ["sin-fecha.md"]
+    assert sorted(p.name for p in area.glob("*.md")) == [
+        "index.md",
+        "nota.md",
+        "notas-del-editor.md",
+    ]
+    assert (project / "site_src" / "about.md").is_file()
+
+
+def test_bad_seed_is_skipped_named_and_keeps_its_last_good_page(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    settings = settings_for(project)
+    build(settings)
+    page = project / "site_src" / "briefings" / "sin-fecha.md"
+    good = page.read_text(encoding="utf-8")
+    bad = project / "seeds" / "sin-fecha.txt"
+    bad.write_text("---\ndate: nunca\n---\nTítulo\nTexto.\n", encoding="utf-8")
+    report = build(settings)
+    assert [str(p) for p in report.problems] == [
+        f"{bad}:2: front matter 'date' must be a date like 2024-06-21"
+    ]
+    assert report.skipped == 1
+    assert len(report.collection.briefings) == 1
+    assert page.read_text(encoding="utf-8") == good
+    index = (project / "site_src" / "briefings" / "index.md").read_text(encoding="utf-8")
+    assert 'href="sin-fecha/"' in index
+
+
+def test_cli_build_summary_and_strict_exit_status(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "vacía.txt": "  \n"})
+    result = run_cli(project, "build")
+    assert result.returncode == 0, result.stderr
+    seed = Path("seeds") / "vacía.txt"
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == (
+        f"ERROR: {project / seed}: is empty: write the title on the first line, then paragraphs"
+    )
+    assert lines[-1].startswith("briefings: 1 briefing built, 4 segments (4 translated, 0 from")
+    assert "1 seed skipped" in lines[-1]
+    strict = run_cli(project, "build", "--strict")
+    assert strict.returncode == 1
+
+
+def test_cli_reports_missing_config_without_traceback(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "build")
+    assert result.returncode == 2
+    assert result.stderr.startswith("briefings: error: 'mkdocs.yml' not found")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_help_explains_commands(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--help")
+    assert result.returncode == 0
+    for word in ("build", "export", "exit status", "mkdocs.yml"):
+        assert word in result.stdout
+
+
+def test_export_jsonl(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED})
+    result = run_cli(project, "export", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["part"], r["paragraph"], r["sentence"]) for r in records] == [
+        ("title", 0, 0),
+        ("body", 0, 0),
+        ("body", 0, 1),
+        ("body", 1, 0),
+    ]
+    assert records[1]["seed"] == "nota.txt"
+    assert records[1]["es"] == "El Sr. García llegó a EE. UU. el lunes."
+    assert records[3]["en"] == "The NATO and the UN signed the agreement."
+    assert {r["engine"] for r in records} == {"apertium"}
+    assert "exported 4 segments of 1 briefings" in result.stderr
+
+
+def test_real_mkdocs_build_strict(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    result = run_mkdocs(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    page = parse((site / "briefings" / "nota" / "index.html").read_text(encoding="utf-8"))
+    assert page.title == "Putin visits North Korea. - Bilingual Briefings"
+    spanish = [e.text for e in page.by_class("bf-es")]
+    english = [e.text for e in page.by_class("bf-en")]
+    assert spanish[0] == "El Sr. García llegó a EE. UU. el lunes."
+    assert len(spanish) == len(english) == 3
+    assert {e.attrs["lang"] for e in page.by_class("bf-es")} == {"es"}
+    assert {e.attrs["lang"] for e in page.by_class("bf-en")} == {"en"}
+    assert page.by_class("bf-title")[0].text == "Putin visita Corea del Norte."
+    assert page.by_class("bf-title-en")[0].text == "Putin visits North Korea."
+    assert [e.attrs.get("datetime") for e in page.elements if e.tag == "time"] == ["2024-06-21"]
+    source = next(e for e in page.elements if e.text == "Diario de Prueba")
+    assert source.attrs["href"] == "https://example.org/nota"
+    assert "Apertium (spa-eng)" in page.by_class("bf-notice")[0].text
+    # No page lists every briefing in its navigation.
+    about = (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert "sin-fecha/" not in about
+    # Nothing fetched from another host when the page is viewed.
+    for element in page.elements:
+        for name in ("src",):
+            value = element.attrs.get(name) or ""
+            assert not value.startswith(("http:", "https:", "//")), (element.tag, value)
+        if element.tag == "link" and element.attrs.get("rel") == "stylesheet":
+            assert not (element.attrs.get("href") or "").startswith(("http", "//"))
+
+
+def test_seed_text_never_becomes_markup(make_project: ProjectFactory) -> None:
+    project = make_project({"hostil.txt": HOSTILE})
+    result = run_mkdocs(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "briefings" / "hostil" / "index.html").read_text(encoding="utf-8")
+    page = parse(html)
+    for element in page.article:
+        assert element.tag in ALLOWED_TAGS, element
+        assert set(element.attrs) <= ALLOWED_ATTRS, element
+        href = element.attrs.get("href")
+        assert href is None or href.startswith("https://"), href
+    assert [e.tag for e in page.article].count("h1") == 1
+    text = "".join(page.article_text)
+    assert '<script>alert("título")</script> {{ 7*7 }} & compañía' in text
+    assert "{% for x in range(3) %}{{ x }}{% endfor %}" in text
+    assert "<!-- more -->" in text
+    assert "<script>alert('source')</script>" in text
+    assert "{{ 7*7 }}" in page.by_class("bf-author")[0].text
+    assert not any("alert" in e.text for e in page.elements if e.tag == "script")
+    assert page.title.startswith("<script>")  # as text: the <title> holds no element
+    assert "49" not in text
+    # A valid https URL with quotes in it stays one attribute value: escaped, not cut short.
+    link = next(e for e in page.article if e.tag == "a")
+    assert link.attrs["href"] == 'https://example.org/?q="><script>alert(1)</script>'
+
+
+def test_index_page_is_built_and_links_resolve(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    result = run_mkdocs(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    index = parse((project / "site" / "briefings" / "index.html").read_text(encoding="utf-8"))
+    links = [e.attrs["href"] for e in index.by_class("bf-entry-link")]
+    assert links == ["nota/", "sin-fecha/"]
+    for link in links:
+        assert (project / "site" / "briefings" / str(link) / "index.html").is_file()
+
+
+def test_mkdocs_build_strict_fails_on_a_bad_seed_naming_it(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "rota.txt": b"T\xedtulo\nTexto.\n"})
+    result = run_mkdocs(project, "--strict")
+    assert result.returncode != 0
+    assert "rota.txt:1: is not valid UTF-8 (byte offset 1)" in result.stderr
+    plain = run_mkdocs(project)
+    assert plain.returncode == 0, plain.stderr
+    assert (project / "site" / "briefings" / "nota" / "index.html").is_file()
+
+
+def test_source_date_epoch_does_not_change_briefing_pages(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED})
+    env_before = os.environ.get("SOURCE_DATE_EPOCH")
+    build(settings_for(project))
+    page = project / "site_src" / "briefings" / "nota.md"
+    first = page.read_bytes()
+    page.unlink()
+    os.environ["SOURCE_DATE_EPOCH"] = "86400"
+    try:
+        build(settings_for(project))
+    finally:
+        if env_before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = env_before
+    assert page.read_bytes() == first
