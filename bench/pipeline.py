@@ -89,7 +89,9 @@ def one_round(settings: Settings, text: str) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--bench-data", type=Path, default=REPO.parent / "shared" / "bench-data")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
