@@ -9,6 +9,7 @@ from pathlib import Path
 
 from builder import __version__
 from builder.build import build, collect, open_engine
+from builder.check import check
 from builder.config import load_settings
 from builder.engines import ENGINE_NAMES
 from builder.errors import BriefingError, Problem
@@ -24,9 +25,11 @@ Settings come from the 'briefings' plugin in mkdocs.yml; 'mkdocs build' runs the
 
 EPILOG = """\
 exit status: 0 when everything was built; 1 with --strict when a seed was skipped or had
-warnings; 2 when nothing could be built (bad configuration, engine missing, broken template).
+warnings, or when 'check' found a problem; 2 when nothing could be built (bad
+configuration, engine missing, broken template).
 
 examples:
+  briefings check                  find problems in seeds and templates, translate nothing
   briefings build                  build the pages, then run 'mkdocs build' for the site
   briefings build --strict         fail when any seed is skipped
   briefings export --format jsonl -o segments.jsonl
@@ -68,6 +71,13 @@ def make_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="exit with status 1 if any seed is skipped"
     )
 
+    commands.add_parser(
+        "check",
+        parents=[common],
+        help="report every problem in seeds and templates as file:line: message",
+        description="Validate seeds and templates without translating; exit 1 on any problem.",
+    )
+
     export_cmd = commands.add_parser(
         "export",
         parents=[common],
@@ -86,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return run_build(args)
+        if args.command == "check":
+            return run_check(args)
         return run_export(args)
     except BriefingError as error:
         print(f"briefings: error: {error}", file=sys.stderr)
@@ -95,9 +107,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _shown(problem: Problem) -> str:
+    """``file:line: message`` with the file relative to the current folder when inside it."""
+    path, cwd = problem.path, Path.cwd()
+    if path.is_absolute() and path.is_relative_to(cwd):
+        path = path.relative_to(cwd)
+    return str(Problem(path, problem.message, problem.line, problem.severity))
+
+
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
-        print(f"{problem.severity.upper()}: {problem}", file=sys.stderr)
+        print(f"{problem.severity.upper()}: {_shown(problem)}", file=sys.stderr)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config_file).with_engine(args.engine)
+    problems = check(settings)
+    for problem in problems:
+        print(f"{_shown(problem)} ({problem.severity})")
+    if not args.quiet:
+        print(
+            f"briefings: {len(problems)} problem{'s' if len(problems) != 1 else ''}",
+            file=sys.stderr,
+        )
+    return EXIT_PROBLEMS if problems else EXIT_OK
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -59,4 +59,30 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for folder in (self.settings.seeds_dir, self.settings.templates_dir):
             if folder.is_dir():
                 server.watch(str(folder))
+        self._stop_watching_area(server, Path(config.docs_dir))
         return server
+
+    def _stop_watching_area(self, server: LiveReloadServer, docs_dir: Path) -> None:
+        """Watch ``docs_dir`` except the generated area, which only changes when a build writes.
+
+        Otherwise every page the builder writes would start a second, useless rebuild.
+        (Folders added to ``docs_dir`` while serving are watched after a restart.)
+        """
+        if self.settings is None:
+            return
+        area = self.settings.area.resolve()
+        if not area.is_relative_to(docs_dir.resolve()) or not docs_dir.is_dir():
+            return
+        server.unwatch(str(docs_dir))
+        server.watch(str(docs_dir), recursive=False)
+        self._watch_except(server, docs_dir, area)
+
+    def _watch_except(self, server: LiveReloadServer, folder: Path, area: Path) -> None:
+        for entry in sorted(folder.iterdir()):
+            if not entry.is_dir() or entry.resolve() == area:
+                continue
+            if area.is_relative_to(entry.resolve()):
+                server.watch(str(entry), recursive=False)
+                self._watch_except(server, entry, area)
+            else:
+                server.watch(str(entry))

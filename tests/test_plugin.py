@@ -1,0 +1,147 @@
+"""The MkDocs plugin: ``mkdocs build`` and ``mkdocs serve`` run the builder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ProjectFactory, requires_apertium, run_cli, run_mkdocs
+
+pytestmark = requires_apertium
+
+SEED = "Primer título.\nEl perro come en la casa grande.\n"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def served(make_project: ProjectFactory) -> Iterator[tuple[Path, str]]:
+    """A temporary project served by a real ``mkdocs serve`` on a free loopback port."""
+    project = make_project({"nota.txt": SEED})
+    port = free_port()
+    log = project / "serve.log"
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+            start_new_session=True,
+        )
+        try:
+            yield project, f"http://127.0.0.1:{port}"
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def test_serve_updates_page_when_a_seed_is_saved(served: tuple[Path, str]) -> None:
+    project, base = served
+    page = f"{base}/briefings/nota/"
+    assert wait_for(lambda: "El perro come" in (fetch(page) or ""), 60), "first build not served"
+    (project / "seeds" / "nota.txt").write_text(
+        SEED + "La ciudad celebra una fiesta.\n", encoding="utf-8"
+    )
+    assert wait_for(lambda: "The city throws a party." in (fetch(page) or ""), 60)
+    # A new seed appears in the index and gets its own page.
+    (project / "seeds" / "otra.txt").write_text("Otra nota.\nHace sol.\n", encoding="utf-8")
+    assert wait_for(lambda: "otra/" in (fetch(f"{base}/briefings/") or ""), 60)
+
+
+def test_serve_keeps_last_good_page_of_a_broken_seed(served: tuple[Path, str]) -> None:
+    project, base = served
+    page = f"{base}/briefings/nota/"
+    assert wait_for(lambda: "El perro come" in (fetch(page) or ""), 60)
+    (project / "seeds" / "nota.txt").write_text("---\ndate: mañana\n---\nT\nB.\n", "utf-8")
+    log = project / "serve.log"
+    assert wait_for(
+        lambda: "nota.txt:2: front matter 'date' must be a date" in log.read_text("utf-8"), 60
+    )
+    assert "El perro come" in (fetch(page) or "")
+    # The server is still running and picks up the fix.
+    (project / "seeds" / "nota.txt").write_text(SEED.replace("perro", "gato"), "utf-8")
+    assert wait_for(lambda: "El gato come" in (fetch(page) or ""), 60)
+
+
+def test_unchanged_mkdocs_rebuild_writes_no_source_file(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": SEED, "otra.txt": "Otra.\nHace sol.\n"})
+    assert run_mkdocs(project).returncode == 0
+    docs = project / "site_src"
+    before = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
+    result = run_mkdocs(project)
+    assert result.returncode == 0
+    assert "0 files written" in result.stderr
+    assert {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()} == before
+
+
+def test_plugin_options_are_validated_by_mkdocs(make_project: ProjectFactory) -> None:
+    yml = (Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    project = make_project(
+        {"nota.txt": SEED},
+        mkdocs_yml=yml.replace("output_dir: briefings", "output_dir: ../outside"),
+    )
+    result = run_mkdocs(project)
+    assert result.returncode != 0
+    assert "plugins.briefings" in result.stderr or "output_dir" in result.stderr
+    assert "must be a folder inside docs_dir" in result.stderr
+
+
+def test_check_reports_every_problem_without_translating(make_project: ProjectFactory) -> None:
+    project = make_project(
+        {
+            "buena.txt": SEED,
+            "fecha.txt": "---\ndate: ayer\n---\nT\nB.\n",
+            "vacia.txt": "\n\n",
+            "clave.txt": "---\ncolour: red\n---\nT\nB.\n",
+        }
+    )
+    (project / "templates" / "index.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "seeds/clave.txt:2: unknown front matter key 'colour' ignored "
+        "(known: date, source, url, author, tags) (warning)",
+        "seeds/fecha.txt:2: front matter 'date' must be a date like 2024-06-21 (error)",
+        "seeds/vacia.txt: is empty: write the title on the first line, then paragraphs (error)",
+        "templates/index.md.j2:1: template error: Expected an expression, got 'end of statement "
+        "block' (error)",
+    ]
+    assert not (project / ".briefings-cache").exists()
+    clean = make_project({"buena.txt": SEED})
+    assert run_cli(clean, "check").returncode == 0
