@@ -11,6 +11,7 @@ from builder.cache import TranslationCache
 from builder.config import Settings
 from builder.engines import Engine, create_engine
 from builder.errors import ConfigError, Problem
+from builder.lock import build_lock
 from builder.model import AlignedSegment, Briefing, Seed, Segment, Translation
 from builder.render import IndexEntry, Renderer
 from builder.seeds import discover, read_seeds
@@ -88,7 +89,7 @@ def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) 
     seed_files, problems = discover(settings.seeds_dir)
     collection.problems.extend(problems)
     segmented: list[tuple[Seed, Segment, list[list[Segment]]]] = []
-    for seed_file, result, warnings in read_seeds(seed_files):
+    for seed_file, result, warnings in read_seeds(seed_files, settings.seed_encoding):
         collection.problems.extend(warnings)
         if isinstance(result, Seed):
             title, body = segment_seed(result)
@@ -154,17 +155,22 @@ def build(
     started = time.perf_counter()
     engine = engine or open_engine(settings)
     renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
-    collection = collect(settings, engine, show_progress=show_progress)
-    pages = {
-        b.seed.name: (f"{b.seed.slug}.md", renderer.briefing_page(b), IndexEntry.from_briefing(b))
-        for b in collection.briefings
-    }
-    written = write_area(
-        settings.area,
-        pages,
-        kept=collection.failed,
-        index_text_for=lambda entries: renderer.index_page(entries, engine.info),
-    )
+    with build_lock(settings.cache_dir):
+        collection = collect(settings, engine, show_progress=show_progress)
+        pages = {
+            b.seed.name: (
+                f"{b.seed.slug}.md",
+                renderer.briefing_page(b),
+                IndexEntry.from_briefing(b),
+            )
+            for b in collection.briefings
+        }
+        written = write_area(
+            settings.area,
+            pages,
+            kept=collection.failed,
+            index_text_for=lambda entries: renderer.index_page(entries, engine.info),
+        )
     return BuildReport(
         collection,
         written=written.written,

@@ -18,7 +18,7 @@ def check(settings: Settings) -> list[Problem]:
     if not settings.seeds_dir.is_dir():
         raise ConfigError(f"seeds folder {str(settings.seeds_dir)!r} does not exist")
     seed_files, problems = discover(settings.seeds_dir)
-    for _, result, warnings in read_seeds(seed_files):
+    for _, result, warnings in read_seeds(seed_files, settings.seed_encoding):
         problems.extend(warnings)
         if isinstance(result, Exception):
             problems.append(Problem.from_seed_error(result))

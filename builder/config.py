@@ -6,6 +6,7 @@ The options are declared with MkDocs' own ``config_options`` so that ``mkdocs bu
 
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -42,6 +43,7 @@ class BriefingsConfig(base.Config):
 
     enabled = c.Type(bool, default=True)
     seeds_dir = c.Type(str, default="seeds")
+    seed_encoding = c.Type(str, default="utf-8")
     templates_dir = c.Type(str, default="templates")
     output_dir = _AreaPath(default="briefings")
     cache_dir = c.Type(str, default=".briefings-cache")
@@ -66,6 +68,7 @@ class Settings:
     timeout: float
     jobs: int
     use_directory_urls: bool = True
+    seed_encoding: str = "utf-8"
 
     @property
     def area(self) -> Path:
@@ -96,6 +99,13 @@ class Settings:
     ) -> Settings:
         project = config_file.parent.resolve()
         jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
+        try:
+            codecs.lookup(options.seed_encoding)
+        except LookupError:
+            raise ConfigError(
+                "Config value 'plugins.briefings.seed_encoding': "
+                f"unknown encoding {options.seed_encoding!r}"
+            ) from None
         if options.timeout <= 0:
             raise ConfigError("Config value 'plugins.briefings.timeout': must be above 0 seconds")
         return cls(
@@ -110,6 +120,7 @@ class Settings:
             timeout=float(options.timeout),
             jobs=jobs,
             use_directory_urls=use_directory_urls,
+            seed_encoding=options.seed_encoding,
         )
 
 

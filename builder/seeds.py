@@ -19,7 +19,11 @@ from builder.errors import Problem, SeedError
 from builder.model import Paragraph, Seed, SeedMeta
 
 SEED_SUFFIX = ".txt"
-META_KEYS = ("date", "source", "url", "author", "tags")
+META_KEYS = ("date", "source", "url", "author", "tags", "encoding")
+DEFAULT_ENCODING = "utf-8"
+# Found in the front matter before the file is decoded: front matter is ASCII in any
+# encoding a seed may reasonably have (UTF-8, Latin-1, Windows-1252).
+_DECLARED_ENCODING = re.compile(rb"^encoding[ \t]*:[ \t]*[\"']?([A-Za-z0-9_.:-]+)", re.MULTILINE)
 FRONT_MATTER_FENCE = "---"
 # Control characters other than tab and newline say "binary" or "copied from a terminal";
 # they would reach the engine and the page, so they are replaced by a space.
@@ -79,10 +83,10 @@ def slug_for(stem: str) -> str:
     return slug
 
 
-def read_seed(seed_file: SeedFile) -> tuple[Seed, list[Problem]]:
+def read_seed(seed_file: SeedFile, encoding: str = DEFAULT_ENCODING) -> tuple[Seed, list[Problem]]:
     """Read one seed; raise :class:`SeedError` if it cannot be built, return warnings otherwise."""
     path = seed_file.path
-    text = decode(path, path.read_bytes())
+    text = decode(path, path.read_bytes(), encoding)
     lines = text.split("\n")
     front = split_front_matter(path, lines)
     meta = parse_meta(path, front)
@@ -108,29 +112,60 @@ def read_seed(seed_file: SeedFile) -> tuple[Seed, list[Problem]]:
     return seed, warnings
 
 
-def decode(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; newlines normalised to LF."""
+def decode(path: Path, data: bytes, encoding: str = DEFAULT_ENCODING) -> str:
+    """Seed bytes to text; newlines normalised to LF.
+
+    UTF-16 with a BOM is recognised; otherwise the encoding is the one the seed's front
+    matter declares (``encoding: latin-1``), else ``encoding`` (the configured one, UTF-8 by
+    default, with or without BOM). Nothing is guessed: bytes that do not decode are an error
+    naming the byte offset.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise SeedError(path, f"is not valid UTF-16 (byte {error.start})") from None
-    else:
-        if b"\x00" in data:
-            offset = data.index(b"\x00")
-            raise SeedError(
-                path, f"looks binary (NUL byte at offset {offset}); seeds are UTF-8 text"
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            raise SeedError(
-                path,
-                f"is not valid UTF-8 (byte offset {error.start}): save it as UTF-8",
-                line,
-            ) from None
+            raise SeedError(path, f"is not valid UTF-16 (byte offset {error.start})") from None
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise SeedError(path, f"looks binary (NUL byte at offset {offset}); seeds are text files")
+    declared = _declared_encoding(path, data)
+    name = declared or encoding
+    codec = "utf-8-sig" if codecs.lookup(name).name == "utf-8" else name
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        label = "UTF-8" if codec == "utf-8-sig" else name
+        hint = (
+            "save it as UTF-8, or declare its encoding in the front matter (encoding: latin-1)"
+            if declared is None
+            else "fix the file or its 'encoding' line"
+        )
+        raise SeedError(
+            path, f"is not valid {label} (byte offset {error.start}): {hint}", line
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _declared_encoding(path: Path, data: bytes) -> str | None:
+    """The ``encoding:`` of a seed's front matter, read before decoding the file."""
+    head = data.removeprefix(codecs.BOM_UTF8)
+    if not head.startswith(b"---"):
+        return None
+    end = head.find(b"\n---", 3)
+    match = _DECLARED_ENCODING.search(head[: end if end > 0 else 4096])
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii")
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        line = head.count(b"\n", 0, match.start()) + 1
+        raise SeedError(
+            path, f"front matter 'encoding' names an unknown encoding {name!r}", line
+        ) from None
+    return name
 
 
 def clean_line(raw: str) -> str:
@@ -256,12 +291,12 @@ def is_web_url(url: str) -> bool:
 
 
 def read_seeds(
-    seed_files: Iterable[SeedFile],
+    seed_files: Iterable[SeedFile], encoding: str = DEFAULT_ENCODING
 ) -> Iterator[tuple[SeedFile, Seed | SeedError, list[Problem]]]:
     """Read each seed in turn; an unreadable one yields its error instead of stopping the rest."""
     for seed_file in seed_files:
         try:
-            seed, warnings = read_seed(seed_file)
+            seed, warnings = read_seed(seed_file, encoding)
         except SeedError as error:
             yield seed_file, error, []
         except OSError as error:

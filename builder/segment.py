@@ -9,6 +9,12 @@ import sentencex
 from builder.model import Seed, Segment
 
 LANGUAGE = "es"
+# A "sentence" longer than this (a paragraph pasted without punctuation) is cut into pieces,
+# so that no engine request and no page row grows without bound. Well under the 5,000
+# characters online translators accept.
+MAX_SEGMENT_CHARS = 1500
+# Where to prefer cutting a long piece: after a clause mark, else at any space.
+_CLAUSE_END = re.compile(r"[,;:)\]»”]\s")
 # sentencex splits "la O.N.U. dijo" after "O." because a capital plus a period looks like a
 # sentence end. A segment that ends in a lone capital initial is joined to the next one:
 # a sentence rarely ends in a single letter, while initials ("O.N.U.", "John F. Kennedy")
@@ -27,7 +33,27 @@ def split_sentences(paragraph: str) -> list[str]:
             sentences[-1] += piece
         else:
             sentences.append(piece)
-    return [sentence.strip() for sentence in sentences]
+    return [piece for sentence in sentences for piece in bound_length(sentence.strip())]
+
+
+def bound_length(sentence: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
+    """Cut a sentence longer than ``limit`` at clause marks or spaces; short ones pass as is."""
+    pieces = []
+    rest = sentence
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        clause = None
+        for match in _CLAUSE_END.finditer(window):
+            if match.end() > limit // 2:
+                clause = match
+        cut = clause.end() if clause else window.rfind(" ") + 1
+        if cut <= 0:  # one "word" longer than the limit: cut it anyway
+            cut = limit
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
 
 
 def segment_seed(seed: Seed) -> tuple[Segment, list[list[Segment]]]:

@@ -64,18 +64,32 @@ def translate_all(
         for batch in batches(missing, BATCH_CHARS_PER_JOB * max(1, jobs)):
             try:
                 results = engine.translate(batch, progress=bar.update)
+                done = accepted(info.label, batch, results)
             except EngineError as error:
                 outcome.error = error
                 log.debug("batch of %d segments failed: %s", len(batch), error)
                 break
-            done = {
-                source: Translation(clean_line(result.text), result.unknown)
-                for source, result in zip(batch, results, strict=True)
-            }
             cache.store(info, done)
             outcome.translations.update(done)
             outcome.translated += len(done)
     return outcome
+
+
+def accepted(
+    label: str, batch: Sequence[str], results: Sequence[Translation]
+) -> dict[str, Translation]:
+    """The engine's answers, cleaned, or an error if they cannot be its translations."""
+    if len(results) != len(batch):
+        raise EngineError(f"{label} returned {len(results)} translations for {len(batch)} segments")
+    done = {}
+    for source, result in zip(batch, results, strict=True):
+        if not isinstance(result, Translation) or not isinstance(result.text, str):
+            raise EngineError(f"{label} returned something that is not a translation")
+        text = clean_line(result.text)
+        if not text and any(ch.isalnum() for ch in source):
+            raise EngineError(f"{label} returned an empty translation for {source[:60]!r}")
+        done[source] = Translation(text, tuple(str(word) for word in result.unknown))
+    return done
 
 
 def batches(texts: Sequence[str], max_chars: int) -> list[Sequence[str]]:

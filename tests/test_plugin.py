@@ -136,7 +136,7 @@ def test_check_reports_every_problem_without_translating(make_project: ProjectFa
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "seeds/clave.txt:2: unknown front matter key 'colour' ignored "
-        "(known: date, source, url, author, tags) (warning)",
+        "(known: date, source, url, author, tags, encoding) (warning)",
         "seeds/fecha.txt:2: front matter 'date' must be a date like 2024-06-21 (error)",
         "seeds/vacia.txt: is empty: write the title on the first line, then paragraphs (error)",
         "templates/index.md.j2:1: template error: Expected an expression, got 'end of statement "

@@ -100,7 +100,8 @@ def test_invalid_utf8_names_byte_offset_and_line(tmp_path: Path) -> None:
     with pytest.raises(SeedError) as caught:
         read_seed(seed_file)
     assert str(caught.value) == (
-        f"{seed_file.path}:2: is not valid UTF-8 (byte offset 9): save it as UTF-8"
+        f"{seed_file.path}:2: is not valid UTF-8 (byte offset 9): save it as UTF-8, "
+        "or declare its encoding in the front matter (encoding: latin-1)"
     )
 
 

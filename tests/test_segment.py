@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from builder.model import Paragraph, Seed
-from builder.segment import segment_seed, split_sentences
+from builder.segment import MAX_SEGMENT_CHARS, segment_seed, split_sentences
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,21 @@ def test_split_sentences(paragraph: str, sentences: list[str]) -> None:
 def test_no_text_is_lost() -> None:
     paragraph = "Uno. Dos: «tres»... ¿Cuatro? ¡Cinco! Seis (siete). O.T.A.N. ocho."
     assert " ".join(split_sentences(paragraph)) == paragraph
+
+
+def test_long_run_on_text_is_cut_into_bounded_pieces() -> None:
+    clause = "una cláusula larga sin punto final, "
+    paragraph = clause * 2000  # about 72,000 characters, no sentence end
+    pieces = split_sentences(paragraph)
+    assert len(pieces) > 40
+    assert all(len(p) <= MAX_SEGMENT_CHARS for p in pieces)
+    assert all(p.endswith(",") for p in pieces[:-1])  # cut after a clause, not mid-word
+    assert " ".join(pieces) == paragraph.strip()
+
+
+def test_one_huge_word_is_cut_too() -> None:
+    pieces = split_sentences("x" * 4000)
+    assert [len(p) for p in pieces] == [MAX_SEGMENT_CHARS, MAX_SEGMENT_CHARS, 1000]
 
 
 def test_segment_seed_positions() -> None:
