@@ -50,7 +50,8 @@ class BuildReport:
 
     @property
     def skipped(self) -> int:
-        return len(self.collection.failed)
+        """Seeds not built this time: each has exactly one error."""
+        return sum(1 for p in self.collection.problems if p.severity == "error")
 
     def summary(self) -> str:
         c = self.collection

@@ -104,6 +104,8 @@ def write_area(
         interim.pages.setdefault(seed_name, file_name)
         interim.entries.setdefault(seed_name, entry)
     area.mkdir(parents=True, exist_ok=True)
+    for leftover in area.glob(".*.tmp"):  # from a build killed while writing; never published
+        leftover.unlink(missing_ok=True)
     write_if_changed(area / MANIFEST_NAME, interim.dump())
     for seed_name, (file_name, text, entry) in sorted(pages.items()):
         path = area / file_name
