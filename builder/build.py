@@ -9,14 +9,17 @@ from pathlib import Path
 
 from builder.cache import TranslationCache
 from builder.config import Settings
+from builder.corrections import Correction, load_corrections, sidecar_for, stale
 from builder.engines import Engine, create_engine
 from builder.errors import ConfigError, Problem
+from builder.glossary import load_glossary
 from builder.lock import build_lock
 from builder.model import AlignedSegment, Briefing, Seed, Segment, Translation
+from builder.protect import Protector, acronyms
 from builder.render import IndexEntry, Renderer
 from builder.seeds import discover, read_seeds
 from builder.segment import segment_seed
-from builder.translate import translate_all
+from builder.translate import translate_protected
 from builder.write import write_area
 
 log = logging.getLogger(__name__)
@@ -104,9 +107,12 @@ def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) 
         for _, title, body in segmented
         for segment in (title, *(s for paragraph in body for s in paragraph))
     ]
+    glossary, glossary_problems = load_glossary(settings.glossary_file)
+    collection.problems.extend(glossary_problems)
+    protector = Protector(glossary, engine.ordinary_capitals(acronyms(sources)))
     with TranslationCache(settings.cache_file) as cache:
-        outcome = translate_all(
-            sources, engine, cache, jobs=settings.jobs, show_progress=show_progress
+        outcome = translate_protected(
+            sources, engine, cache, protector, show_progress=show_progress
         )
     collection.segments = len(sources)
     collection.translated = outcome.translated
@@ -114,7 +120,12 @@ def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) 
     translations = outcome.translations
 
     for seed, title, body in segmented:
-        missing = [s for s in (title, *(x for p in body for x in p)) if s.es not in translations]
+        sidecar = sidecar_for(seed.path)
+        corrections, problems = load_corrections(sidecar)
+        everything = [title, *(x for p in body for x in p)]
+        problems += stale(sidecar, corrections, (s.es for s in everything))
+        collection.problems.extend(problems)
+        missing = [s for s in everything if s.es not in translations and s.es not in corrections]
         if missing:
             reason = outcome.error or "no translation"
             collection.problems.append(
@@ -127,7 +138,7 @@ def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) 
             )
             collection.failed.add(seed.name)
             continue
-        collection.briefings.append(_align(seed, title, body, translations, engine))
+        collection.briefings.append(_align(seed, title, body, translations, corrections, engine))
     return collection
 
 
@@ -136,9 +147,13 @@ def _align(
     title: Segment,
     body: list[list[Segment]],
     translations: dict[str, Translation],
+    corrections: dict[str, Correction],
     engine: Engine,
 ) -> Briefing:
     def pair(segment: Segment) -> AlignedSegment:
+        correction = corrections.get(segment.es)
+        if correction is not None:
+            return AlignedSegment(segment, Translation(correction.en), reviewed=True)
         return AlignedSegment(segment, translations[segment.es])
 
     return Briefing(

@@ -7,7 +7,9 @@ from pathlib import Path
 import jinja2
 
 from builder.config import Settings
+from builder.corrections import load_corrections, sidecar_for, stale
 from builder.errors import ConfigError, Problem
+from builder.glossary import load_glossary
 from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE
 from builder.seeds import discover, read_seeds
 from builder.segment import segment_seed
@@ -22,8 +24,14 @@ def check(settings: Settings) -> list[Problem]:
         problems.extend(warnings)
         if isinstance(result, Exception):
             problems.append(Problem.from_seed_error(result))
-        else:
-            segment_seed(result)
+            continue
+        title, body = segment_seed(result)
+        sidecar = sidecar_for(result.path)
+        corrections, sidecar_problems = load_corrections(sidecar)
+        problems.extend(sidecar_problems)
+        sentences = [title.es, *(s.es for paragraph in body for s in paragraph)]
+        problems.extend(stale(sidecar, corrections, sentences))
+    problems.extend(load_glossary(settings.glossary_file)[1])
     problems.extend(check_templates(settings.templates_dir))
     return problems
 

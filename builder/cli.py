@@ -13,7 +13,7 @@ from builder.check import check
 from builder.config import load_settings
 from builder.engines import ENGINE_NAMES
 from builder.errors import BriefingError, Problem
-from builder.export import FORMATS, write_jsonl
+from builder.export import FORMATS, write_jsonl, write_tmx
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL = 0, 1, 2
 
@@ -33,6 +33,7 @@ examples:
   briefings build                  build the pages, then run 'mkdocs build' for the site
   briefings build --strict         fail when any seed is skipped
   briefings export --format jsonl -o segments.jsonl
+  briefings export --format tmx -o briefings.tmx
 """
 
 
@@ -82,7 +83,11 @@ def make_parser() -> argparse.ArgumentParser:
         "export",
         parents=[common],
         help="write the aligned Spanish/English segments of every briefing",
-        description="One JSON object per segment: seed, part, paragraph, sentence, es, en, engine.",
+        description=(
+            "jsonl: one JSON object per segment (seed, part, paragraph, sentence, es, en,"
+            " engine, reviewed, unknown). tmx: a TMX 1.4 translation memory of the same pairs,"
+            " editor corrections included."
+        ),
     )
     export_cmd.add_argument("--format", choices=FORMATS, default="jsonl", help="output format")
     export_cmd.add_argument(
@@ -149,11 +154,12 @@ def run_export(args: argparse.Namespace) -> int:
     engine = open_engine(settings)
     collection = collect(settings, engine, show_progress=not args.quiet and sys.stderr.isatty())
     _report(collection.problems)
+    writer = write_tmx if args.format == "tmx" else write_jsonl
     if args.output is None:
-        count = write_jsonl(collection.briefings, sys.stdout)
+        count = writer(collection.briefings, sys.stdout)
     else:
         with args.output.open("w", encoding="utf-8", newline="\n") as out:
-            count = write_jsonl(collection.briefings, out)
+            count = writer(collection.briefings, out)
     if not args.quiet:
         print(
             f"briefings: exported {count} segments of {len(collection.briefings)} briefings",

@@ -45,6 +45,7 @@ class BriefingsConfig(base.Config):
     seeds_dir = c.Type(str, default="seeds")
     seed_encoding = c.Type(str, default="utf-8")
     templates_dir = c.Type(str, default="templates")
+    glossary = c.Type(str, default="glossary.yml")
     output_dir = _AreaPath(default="briefings")
     cache_dir = c.Type(str, default=".briefings-cache")
     engine = c.Choice(ENGINE_NAMES, default="apertium")
@@ -69,6 +70,7 @@ class Settings:
     jobs: int
     use_directory_urls: bool = True
     seed_encoding: str = "utf-8"
+    glossary_file: Path | None = None
 
     @property
     def area(self) -> Path:
@@ -121,6 +123,7 @@ class Settings:
             jobs=jobs,
             use_directory_urls=use_directory_urls,
             seed_encoding=options.seed_encoding,
+            glossary_file=project / options.glossary if options.glossary else None,
         )
 
 

@@ -1,14 +1,22 @@
-"""Export the aligned segments of every briefing for other tools (JSON Lines)."""
+"""Export the aligned segments of every briefing for other tools (JSON Lines, TMX 1.4)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from builder import __version__
 from builder.model import Briefing
 
-FORMATS = ("jsonl",)
+FORMATS = ("jsonl", "tmx")
+TMX_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+# Characters XML 1.0 cannot hold, even escaped.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def segment_records(briefings: Iterable[Briefing]) -> Iterator[dict[str, object]]:
@@ -25,7 +33,8 @@ def segment_records(briefings: Iterable[Briefing]) -> Iterator[dict[str, object]
                 "line": segment.line,
                 "es": pair.es,
                 "en": pair.en,
-                "unknown": list(pair.translation.unknown),
+                "unknown": list(pair.uncertain),
+                "reviewed": pair.reviewed,
                 "engine": briefing.engine.name,
                 "engine_version": briefing.engine.version,
             }
@@ -37,4 +46,54 @@ def write_jsonl(briefings: Iterable[Briefing], out: TextIO) -> int:
     for record in segment_records(briefings):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
+    return count
+
+
+def build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that exports are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def write_tmx(briefings: Iterable[Briefing], out: TextIO) -> int:
+    """Write a TMX 1.4 translation memory of every aligned pair; return the number of units.
+
+    Each unit carries its seed and position as properties; corrected sentences are marked
+    ``x-origin=reviewed`` and machine ones ``x-origin=machine`` with the engine's name.
+    """
+    tmx = ET.Element("tmx", version="1.4")
+    ET.SubElement(
+        tmx,
+        "header",
+        {
+            "creationtool": "briefings-builder",
+            "creationtoolversion": __version__,
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": "es",
+            "o-tmf": "briefings-jsonl",
+            "creationdate": build_time().strftime(TMX_DATE_FORMAT),
+        },
+    )
+    body = ET.SubElement(tmx, "body")
+    count = 0
+    for record in segment_records(briefings):
+        unit = ET.SubElement(body, "tu")
+        for name in ("seed", "part", "paragraph", "sentence"):
+            ET.SubElement(unit, "prop", type=f"x-{name}").text = str(record[name])
+        origin = "reviewed" if record["reviewed"] else "machine"
+        ET.SubElement(unit, "prop", type="x-origin").text = origin
+        if origin == "machine":
+            ET.SubElement(unit, "prop", type="x-engine").text = str(record["engine"])
+        for lang in ("es", "en"):
+            variant = ET.SubElement(unit, "tuv", {"xml:lang": lang})
+            ET.SubElement(variant, "seg").text = _XML_INVALID.sub("", str(record[lang]))
+        count += 1
+    ET.indent(tmx)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(tmx, encoding="unicode"))
+    out.write("\n")
     return count

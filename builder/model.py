@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -76,10 +77,11 @@ class EngineInfo:
 
 @dataclass(frozen=True)
 class AlignedSegment:
-    """A Spanish segment next to its English translation."""
+    """A Spanish segment next to its English: the engine's, or an editor's correction."""
 
     segment: Segment
     translation: Translation
+    reviewed: bool = False
 
     @property
     def es(self) -> str:
@@ -88,6 +90,27 @@ class AlignedSegment:
     @property
     def en(self) -> str:
         return self.translation.text
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        """Words the engine did not know (none in a reviewed sentence)."""
+        return () if self.reviewed else self.translation.unknown
+
+    def en_pieces(self) -> list[tuple[str, bool]]:
+        """The English cut into (text, uncertain) runs, for the page to mark unknown words."""
+        pieces: list[tuple[str, bool]] = []
+        text, start = self.en, 0
+        for word in self.uncertain:
+            match = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)").search(text, start)
+            if match is None:
+                continue
+            if match.start() > start:
+                pieces.append((text[start : match.start()], False))
+            pieces.append((match.group(0), True))
+            start = match.end()
+        if start < len(text):
+            pieces.append((text[start:], False))
+        return pieces
 
 
 @dataclass(frozen=True)
@@ -102,3 +125,17 @@ class Briefing:
     def segments(self) -> list[AlignedSegment]:
         """Title first, then the body in reading order."""
         return [self.title, *(pair for paragraph in self.paragraphs for pair in paragraph)]
+
+    @property
+    def uncertain_words(self) -> int:
+        return sum(len(pair.uncertain) for pair in self.segments())
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for pair in self.segments() if pair.reviewed)
+
+    @property
+    def coverage(self) -> float:
+        """Share of the English words the engine knew (reviewed sentences count as known)."""
+        words = sum(len(pair.en.split()) for pair in self.segments())
+        return 1.0 if words == 0 else max(0.0, 1 - self.uncertain_words / words)

@@ -59,6 +59,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for folder in (self.settings.seeds_dir, self.settings.templates_dir):
             if folder.is_dir():
                 server.watch(str(folder))
+        glossary = self.settings.glossary_file
+        if glossary is not None and glossary.is_file():
+            server.watch(str(glossary))
         self._stop_watching_area(server, Path(config.docs_dir))
         return server
 

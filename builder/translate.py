@@ -18,14 +18,10 @@ from builder.cache import TranslationCache
 from builder.engines import Engine
 from builder.errors import EngineError
 from builder.model import Translation
+from builder.protect import Protector
 from builder.seeds import clean_line
 
 log = logging.getLogger(__name__)
-
-# Characters per engine job in one batch (about 2.5 s of Apertium work). Large, because each
-# Apertium process costs about 0.2 s to start; small enough that an interrupted build keeps
-# most of its work.
-BATCH_CHARS_PER_JOB = 250_000
 
 
 @dataclass
@@ -43,7 +39,6 @@ def translate_all(
     engine: Engine,
     cache: TranslationCache,
     *,
-    jobs: int = 1,
     show_progress: bool = False,
 ) -> TranslationOutcome:
     """Translate each unique text in ``sources``, using and filling the cache."""
@@ -61,7 +56,7 @@ def translate_all(
         disable=not show_progress,
         leave=False,
     ) as bar:
-        for batch in batches(missing, BATCH_CHARS_PER_JOB * max(1, jobs)):
+        for batch in batches(missing, engine.batch_chars):
             try:
                 results = engine.translate(batch, progress=bar.update)
                 done = accepted(info.label, batch, results)
@@ -73,6 +68,45 @@ def translate_all(
             outcome.translations.update(done)
             outcome.translated += len(done)
     return outcome
+
+
+def translate_protected(
+    sources: Sequence[str],
+    engine: Engine,
+    cache: TranslationCache,
+    protector: Protector,
+    *,
+    show_progress: bool = False,
+) -> TranslationOutcome:
+    """Translate ``sources`` with their protected spans kept; results keyed by source text.
+
+    A segment whose placeholders the engine lost is translated again without protection.
+    """
+    unique = list(dict.fromkeys(sources))
+    protected = {source: protector.protect(source) for source in unique}
+    outcome = translate_all(
+        [p.text for p in protected.values()], engine, cache, show_progress=show_progress
+    )
+    result = TranslationOutcome(
+        from_cache=outcome.from_cache, translated=outcome.translated, error=outcome.error
+    )
+    lost = []
+    for source, guarded in protected.items():
+        translation = outcome.translations.get(guarded.text)
+        if translation is None:
+            continue
+        restored = guarded.restore(translation)
+        if restored is None:
+            lost.append(source)
+        else:
+            result.translations[source] = restored
+    if lost and result.error is None:
+        log.debug("%d segments lost a placeholder; translating them unprotected", len(lost))
+        retry = translate_all(lost, engine, cache, show_progress=show_progress)
+        result.translations.update(retry.translations)
+        result.translated += retry.translated
+        result.error = retry.error
+    return result
 
 
 def accepted(

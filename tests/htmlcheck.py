@@ -7,7 +7,18 @@ from html.parser import HTMLParser
 
 # What a briefing's own markup may contain; anything else inside it came from a seed.
 ALLOWED_TAGS = {"article", "header", "h1", "p", "div", "span", "time", "a", "ul", "li"}
-ALLOWED_ATTRS = {"class", "id", "lang", "datetime", "href", "rel", "role", "aria-hidden"}
+ALLOWED_ATTRS = {
+    "class",
+    "id",
+    "lang",
+    "datetime",
+    "href",
+    "rel",
+    "role",
+    "aria-hidden",
+    "title",
+    "data-origin",
+}
 
 
 @dataclass

@@ -127,12 +127,11 @@ def test_engine_fault_skips_seeds_publishes_nothing_caches_nothing(
 
 
 def test_failure_halfway_keeps_done_work_and_next_build_resumes(
-    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+    make_project: ProjectFactory,
 ) -> None:
     project = make_project(SEEDS)
     settings = settings_for(project)
-    monkeypatch.setattr("builder.translate.BATCH_CHARS_PER_JOB", 15)
-    broken = FailsOnCallDouble(fail_on=3)
+    broken = FailsOnCallDouble(fail_on=3, batch_chars=30)
     first = build(settings, engine=broken)
     done = first.collection.translated
     assert 0 < done < 6

@@ -24,6 +24,7 @@ EXPECTED = GOLDEN / "expected"
 def test_golden_build(make_project: ProjectFactory) -> None:
     seeds = {p.name: p.read_bytes() for p in sorted((GOLDEN / "seeds").iterdir())}
     project = make_project(seeds)
+    shutil.copy(GOLDEN / "glossary.yml", project / "glossary.yml")
     report = build(settings_for(project))
     assert report.problems == []
     area = project / "site_src" / "briefings"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from html import escape as html_escape
 from pathlib import Path
 
@@ -126,9 +126,13 @@ class EchoDouble:
     reaches the English column too. Lets the render property run hundreds of examples."""
 
     info = EngineInfo("echo", "Echo", "1")
+    batch_chars = 100_000
 
     def check(self) -> None:
         pass
+
+    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
+        return set()
 
     def translate(
         self, texts: Sequence[str], progress: Progress | None = None

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
-
-import pytest
 
 from builder.cache import TranslationCache
 from builder.engines import Progress
@@ -18,13 +16,19 @@ class FailsOnCallDouble:
     """Test double: an engine that fails on its Nth call (a fault Apertium cannot be made to
     produce on demand). It 'translates' by upper-casing."""
 
-    def __init__(self, fail_on: int | None = None, version: str = "1") -> None:
+    def __init__(
+        self, fail_on: int | None = None, version: str = "1", batch_chars: int = 10_000
+    ) -> None:
         self.calls: list[list[str]] = []
         self.fail_on = fail_on
         self.info = EngineInfo("double", "Double", version)
+        self.batch_chars = batch_chars
 
     def check(self) -> None:
         pass
+
+    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
+        return set()
 
     def translate(
         self, texts: Sequence[str], progress: Progress | None = None
@@ -56,18 +60,15 @@ def test_second_run_translates_only_what_is_new(tmp_path: Path) -> None:
     assert second.translations["tres"] == Translation("TRES")
 
 
-def test_a_failed_batch_is_not_cached_and_earlier_batches_are(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("builder.translate.BATCH_CHARS_PER_JOB", 10)
+def test_a_failed_batch_is_not_cached_and_earlier_batches_are(tmp_path: Path) -> None:
     texts = [f"frase {n:02d}" for n in range(6)]  # 8 characters each: one per batch
-    engine = FailsOnCallDouble(fail_on=3)
+    engine = FailsOnCallDouble(fail_on=3, batch_chars=10)
     with TranslationCache(tmp_path / "c.sqlite3") as cache:
         outcome = translate_all(texts, engine, cache)
         assert isinstance(outcome.error, EngineError)
         assert set(outcome.translations) == set(texts[:2])
         assert set(cache.lookup(engine.info, texts)) == set(texts[:2])
-        resumed = translate_all(texts, FailsOnCallDouble(), cache)
+        resumed = translate_all(texts, FailsOnCallDouble(batch_chars=10), cache)
     assert resumed.error is None
     assert (resumed.from_cache, resumed.translated) == (2, 4)
 

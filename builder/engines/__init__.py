@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Protocol
 
 from builder.errors import ConfigError
@@ -20,8 +20,17 @@ class Engine(Protocol):
         """Name, human label and version; the version is part of the cache key."""
         ...
 
+    @property
+    def batch_chars(self) -> int:
+        """How many characters to give :meth:`translate` at once; each batch is cached."""
+        ...
+
     def check(self) -> None:
         """Raise :class:`EngineUnavailable` saying what to install or set; do no work."""
+        ...
+
+    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
+        """Those all-capitals ``words`` the engine would translate as ordinary words."""
         ...
 
     def translate(

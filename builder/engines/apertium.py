@@ -7,7 +7,7 @@ import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,10 @@ from builder.errors import EngineError, EngineUnavailable
 from builder.model import EngineInfo, Translation
 
 MODES_DIR = Path("/usr/share/apertium/modes")
+# Characters per parallel job in one batch (about 2.5 s of Apertium work). Large, because
+# each Apertium process costs about 0.2 s to start; small enough that an interrupted build
+# keeps most of its work.
+BATCH_CHARS_PER_JOB = 250_000
 # Segments go to Apertium separated by a blank line: its text deformatter treats that as a
 # paragraph break, so no rule reorders words across two segments and each segment is
 # translated exactly as it would be alone (the tests check this).
@@ -26,6 +30,7 @@ SEPARATOR = "\n\n"
 _SECONDS_PER_CHAR = 1 / 10_000
 # Apertium marks a word it does not know with '*', a generation error with '#' and a
 # transfer error with '@', glued to the front of the word.
+_LEXICAL_UNIT = re.compile(r"\^(.*?)\$")
 _MARKED_WORD = re.compile(r"(?<!\w)([*#@])(\w[\w'\u2019-]*)")
 
 
@@ -42,6 +47,10 @@ class ApertiumEngine:
     @property
     def mode_file(self) -> Path:
         return MODES_DIR / f"{self.pair}.mode"
+
+    @property
+    def batch_chars(self) -> int:
+        return BATCH_CHARS_PER_JOB * self.jobs
 
     def check(self) -> None:
         if shutil.which("apertium") is None:
@@ -78,6 +87,36 @@ class ApertiumEngine:
             if path.is_absolute() and path.is_file():
                 digest.update(path.read_bytes())
         return f"{apertium}; data {digest.hexdigest()[:16]}"
+
+    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
+        """Ask the pair's morphological analyser: 'NATO' can be the adjective 'nato' (born),
+        while 'OTAN' is only an acronym. A word read as anything but an acronym or a proper
+        noun is ordinary; a word the analyser does not know passes through anyway."""
+        analyser = self._analyser()
+        ordered = sorted(set(words))
+        if analyser is None or not ordered:
+            return set()
+        output = run_streaming(
+            ["lt-proc", str(analyser)], "\n".join(ordered) + "\n", timeout=self.timeout
+        )
+        ordinary = set()
+        for unit in _LEXICAL_UNIT.findall(output):
+            surface, *readings = unit.split("/")
+            if surface not in ordered or not readings or readings[0].startswith("*"):
+                continue
+            if any("<acr>" not in r and "<np>" not in r for r in readings):
+                ordinary.add(surface)
+        return ordinary
+
+    def _analyser(self) -> Path | None:
+        try:
+            mode = self.mode_file.read_text(encoding="utf-8")
+        except OSError:
+            return None
+        for word in shlex.split(mode):
+            if word.endswith(".automorf.bin"):
+                return Path(word)
+        return None
 
     def translate(
         self, texts: Sequence[str], progress: Progress | None = None

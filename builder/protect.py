@@ -1,0 +1,113 @@
+"""Protect spans of a segment from the engine, and put them back into its translation.
+
+Glossary terms, URLs, e-mail addresses, numbers with units and all-capitals acronyms that
+the engine would read as ordinary words are swapped for placeholders (``ZXQA``, ``ZXQB``...)
+before translation: made-up capitalised words that every engine copies as they are. The
+translation cache is keyed by the protected text, so changing the English of a glossary term
+needs no new translation, and adding a term re-translates only the segments that contain it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from builder.glossary import Glossary
+from builder.model import Translation
+
+_PREFIX = "ZXQ"
+_PLACEHOLDER = re.compile(rf"{_PREFIX}[A-Z]+")
+_URL = r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]»”]"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_UNITS = r"%|°C|°F|km²|km/h|km|m²|m³|m|cm|mm|kg|mg|g|t|l|ml|h|min|s|€|\$|US\$|MW|GW|kW|kWh|GB|MB|TB"
+_NUMBER_WITH_UNIT = rf"(?<![\w.,])\d+(?:[.,]\d+)*\s?(?:{_UNITS})(?![\w²³])"
+_GENERIC = re.compile(rf"{_URL}|{_EMAIL}|{_NUMBER_WITH_UNIT}")
+# An acronym: two to six capitals (Spanish ones included), standing alone.
+ACRONYM = re.compile(r"(?<![\w-])[A-ZÁÉÍÓÚÑÜ]{2,6}(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A segment as the engine sees it, and what each placeholder stands for."""
+
+    text: str
+    spans: tuple[tuple[str, str], ...] = ()
+
+    def restore(self, translation: Translation) -> Translation | None:
+        """The translation with placeholders replaced; None if the engine lost one of them."""
+        if not self.spans:
+            return translation
+        found = _PLACEHOLDER.findall(translation.text)
+        names = [name for name, _ in self.spans]
+        if sorted(found) != sorted(names):
+            return None
+        mapping = dict(self.spans)
+        text = _PLACEHOLDER.sub(lambda m: mapping[m.group(0)], translation.text)
+        unknown = tuple(word for word in translation.unknown if word not in mapping)
+        return Translation(text, unknown)
+
+
+def placeholder(index: int) -> str:
+    """ZXQA, ZXQB, ... ZXQZ, ZXQBA, ...: letters only, so no engine splits them."""
+    letters = ""
+    while True:
+        index, rest = divmod(index, 26)
+        letters = chr(ord("A") + rest) + letters
+        if index == 0:
+            break
+    return _PREFIX + letters
+
+
+class Protector:
+    """Finds the spans to protect in a segment, for one glossary and one engine."""
+
+    def __init__(self, glossary: Glossary, ordinary_caps: Collection[str] = ()) -> None:
+        self.glossary = glossary
+        self.ordinary_caps = frozenset(ordinary_caps)
+        terms = sorted(glossary.terms, key=len, reverse=True)
+        self._terms = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)")
+            if terms
+            else None
+        )
+
+    def protect(self, text: str) -> Protected:
+        if _PREFIX in text:  # the text already holds our marker: leave it all to the engine
+            return Protected(text)
+        matches: list[tuple[int, int, str]] = []
+        if self._terms is not None:
+            matches += [
+                (m.start(), m.end(), self.glossary.terms[m.group(0)])
+                for m in self._terms.finditer(text)
+            ]
+        matches += [(m.start(), m.end(), m.group(0)) for m in _GENERIC.finditer(text)]
+        if self.ordinary_caps and _has_lowercase(text):
+            matches += [
+                (m.start(), m.end(), m.group(0))
+                for m in ACRONYM.finditer(text)
+                if m.group(0) in self.ordinary_caps
+            ]
+        if not matches:
+            return Protected(text)
+        pieces: list[str] = []
+        spans: list[tuple[str, str]] = []
+        end = 0
+        for start, stop, replacement in sorted(matches, key=lambda m: (m[0], -(m[1] - m[0]))):
+            if start < end:  # overlaps an earlier, longer match
+                continue
+            name = placeholder(len(spans))
+            pieces += [text[end:start], name]
+            spans.append((name, replacement))
+            end = stop
+        pieces.append(text[end:])
+        return Protected("".join(pieces), tuple(spans))
+
+
+def acronyms(texts: Iterable[str]) -> set[str]:
+    """The all-capitals words of texts that also hold lower case (a shouted headline has none)."""
+    return {m.group(0) for text in texts if _has_lowercase(text) for m in ACRONYM.finditer(text)}
+
+
+def _has_lowercase(text: str) -> bool:
+    return any(ch.islower() for ch in text)

@@ -1,0 +1,94 @@
+"""Editor corrections beside a seed: applied, marked reviewed, kept across reordering, stale
+when the Spanish changes; exported as TMX."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from builder.build import build
+from builder.corrections import load_corrections
+from tests.conftest import ProjectFactory, requires_apertium, run_cli, settings_for
+
+SEED = "Título de prueba.\nEl perro come en la casa grande.\nLa ciudad celebra una fiesta.\n"
+SIDECAR = "- es: La ciudad celebra una fiesta.\n  en: The town is having a party.\n"
+
+
+def test_load_corrections_and_their_problems(tmp_path: Path) -> None:
+    path = tmp_path / "x.corrections.yml"
+    path.write_text(
+        SIDECAR + "- es: Sólo español.\n- es: La ciudad celebra una fiesta.\n  en: Otra.\n"
+    )
+    corrections, problems = load_corrections(path)
+    assert list(corrections) == ["La ciudad celebra una fiesta."]
+    assert corrections["La ciudad celebra una fiesta."].line == 1
+    assert [(str(p)) for p in problems] == [
+        f"{path}:3: each entry needs an 'es' and an 'en' sentence",
+        f"{path}:4: a second correction for the same sentence (first on line 1)",
+    ]
+
+
+@requires_apertium
+def test_correction_is_shown_as_reviewed_and_survives_reordering(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"nota.txt": SEED, "nota.corrections.yml": SIDECAR})
+    settings = settings_for(project)
+    report = build(settings)
+    assert report.problems == []
+    page = (settings.area / "nota.md").read_text(encoding="utf-8")
+    assert (
+        '<p class="bf-en" lang="en" data-origin="reviewed" title="Reviewed by an editor">'
+        "The town is having a party.</p>"
+    ) in page
+    assert 'data-origin="machine" title="Machine translation">The dog eats' in page
+    assert "with 1 sentence reviewed by an editor" in page
+    # Paragraphs swapped: the correction follows its sentence.
+    (project / "seeds" / "nota.txt").write_text(
+        "Título de prueba.\nLa ciudad celebra una fiesta.\nEl perro come en la casa grande.\n",
+        encoding="utf-8",
+    )
+    build(settings)
+    page = (settings.area / "nota.md").read_text(encoding="utf-8")
+    assert page.index("The town is having a party.") < page.index("The dog eats")
+
+
+@requires_apertium
+def test_changed_spanish_makes_correction_stale_and_reported(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"nota.txt": SEED, "nota.corrections.yml": SIDECAR})
+    (project / "seeds" / "nota.txt").write_text(
+        SEED.replace("celebra una fiesta", "celebra una gran fiesta"), encoding="utf-8"
+    )
+    report = build(settings_for(project))
+    sidecar = project / "seeds" / "nota.corrections.yml"
+    assert [str(p) for p in report.problems] == [
+        f"{sidecar}:1: stale correction: its Spanish sentence is no longer in the seed, so the "
+        "machine translation is shown; the closest sentence now is "
+        "'La ciudad celebra una gran fiesta.'"
+    ]
+    assert report.problems[0].severity == "warning"
+    page = (project / "site_src" / "briefings" / "nota.md").read_text(encoding="utf-8")
+    assert "The town is having a party." not in page
+    check = run_cli(project, "check")
+    assert check.returncode == 1
+    assert "seeds/nota.corrections.yml:1: stale correction" in check.stdout
+
+
+@requires_apertium
+def test_export_tmx_includes_corrections(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": SEED, "nota.corrections.yml": SIDECAR})
+    result = run_cli(project, "export", "--format", "tmx")
+    assert result.returncode == 0, result.stderr
+    root = ET.fromstring(result.stdout)
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    header = root.find("header")
+    assert header is not None and header.get("srclang") == "es"
+    units = root.findall("body/tu")
+    assert len(units) == 3
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    pairs = [{tuv.get(lang): tuv.findtext("seg") for tuv in unit.findall("tuv")} for unit in units]
+    assert pairs[2] == {"es": "La ciudad celebra una fiesta.", "en": "The town is having a party."}
+    origins = [unit.findtext("prop[@type='x-origin']") for unit in units]
+    assert origins == ["machine", "machine", "reviewed"]
