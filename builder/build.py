@@ -109,7 +109,11 @@ def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) 
     ]
     glossary, glossary_problems = load_glossary(settings.glossary_file)
     collection.problems.extend(glossary_problems)
-    protector = Protector(glossary, engine.ordinary_capitals(acronyms(sources)))
+    protector = (
+        Protector(glossary, engine.ordinary_capitals(acronyms(sources)))
+        if settings.protect
+        else Protector(glossary, generic=False)
+    )
     with TranslationCache(settings.cache_file) as cache:
         outcome = translate_protected(
             sources, engine, cache, protector, show_progress=show_progress

@@ -46,6 +46,7 @@ class BriefingsConfig(base.Config):
     seed_encoding = c.Type(str, default="utf-8")
     templates_dir = c.Type(str, default="templates")
     glossary = c.Type(str, default="glossary.yml")
+    protect = c.Type(bool, default=True)
     output_dir = _AreaPath(default="briefings")
     cache_dir = c.Type(str, default=".briefings-cache")
     engine = c.Choice(ENGINE_NAMES, default="apertium")
@@ -71,6 +72,7 @@ class Settings:
     use_directory_urls: bool = True
     seed_encoding: str = "utf-8"
     glossary_file: Path | None = None
+    protect: bool = True
 
     @property
     def area(self) -> Path:
@@ -124,6 +126,7 @@ class Settings:
             use_directory_urls=use_directory_urls,
             seed_encoding=options.seed_encoding,
             glossary_file=project / options.glossary if options.glossary else None,
+            protect=options.protect,
         )
 
 

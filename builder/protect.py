@@ -10,7 +10,7 @@ needs no new translation, and adding a term re-translates only the segments that
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from builder.glossary import Glossary
@@ -25,6 +25,8 @@ _NUMBER_WITH_UNIT = rf"(?<![\w.,])\d+(?:[.,]\d+)*\s?(?:{_UNITS})(?![\w²³])"
 _GENERIC = re.compile(rf"{_URL}|{_EMAIL}|{_NUMBER_WITH_UNIT}")
 # An acronym: two to six capitals (Spanish ones included), standing alone.
 ACRONYM = re.compile(r"(?<![\w-])[A-ZÁÉÍÓÚÑÜ]{2,6}(?![\w-])")
+_CAPITAL_WORD = re.compile(r"(?<![\w-])[A-ZÁÉÍÓÚÑÜ]{2,}(?![\w-])")
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,11 @@ def placeholder(index: int) -> str:
 class Protector:
     """Finds the spans to protect in a segment, for one glossary and one engine."""
 
-    def __init__(self, glossary: Glossary, ordinary_caps: Collection[str] = ()) -> None:
+    def __init__(
+        self, glossary: Glossary, ordinary_caps: Collection[str] = (), *, generic: bool = True
+    ) -> None:
         self.glossary = glossary
+        self.generic = generic
         self.ordinary_caps = frozenset(ordinary_caps)
         terms = sorted(glossary.terms, key=len, reverse=True)
         self._terms = (
@@ -81,11 +86,12 @@ class Protector:
                 (m.start(), m.end(), self.glossary.terms[m.group(0)])
                 for m in self._terms.finditer(text)
             ]
-        matches += [(m.start(), m.end(), m.group(0)) for m in _GENERIC.finditer(text)]
+        if self.generic:
+            matches += [(m.start(), m.end(), m.group(0)) for m in _GENERIC.finditer(text)]
         if self.ordinary_caps and _has_lowercase(text):
             matches += [
                 (m.start(), m.end(), m.group(0))
-                for m in ACRONYM.finditer(text)
+                for m in _lone_acronyms(text)
                 if m.group(0) in self.ordinary_caps
             ]
         if not matches:
@@ -106,7 +112,24 @@ class Protector:
 
 def acronyms(texts: Iterable[str]) -> set[str]:
     """The all-capitals words of texts that also hold lower case (a shouted headline has none)."""
-    return {m.group(0) for text in texts if _has_lowercase(text) for m in ACRONYM.finditer(text)}
+    return {m.group(0) for text in texts if _has_lowercase(text) for m in _lone_acronyms(text)}
+
+
+def _lone_acronyms(text: str) -> Iterator[re.Match[str]]:
+    """Acronym-like words that stand alone: not Roman numerals ("siglo XIX"), and not part of
+    a run of capitals ("NO OTRA PERSONA" is shouting, not three acronyms)."""
+    capitals = list(_CAPITAL_WORD.finditer(text))
+    for index, word in enumerate(capitals):
+        match = ACRONYM.fullmatch(text, word.start(), word.end())
+        if match is None or _ROMAN.fullmatch(match.group(0)):
+            continue
+        before = capitals[index - 1] if index else None
+        after = capitals[index + 1] if index + 1 < len(capitals) else None
+        if before is not None and not text[before.end() : word.start()].strip(" ,"):
+            continue
+        if after is not None and not text[word.end() : after.start()].strip(" ,"):
+            continue
+        yield match
 
 
 def _has_lowercase(text: str) -> bool:

@@ -20,6 +20,9 @@ _CLAUSE_END = re.compile(r"[,;:)\]»”]\s")
 # a sentence rarely ends in a single letter, while initials ("O.N.U.", "John F. Kennedy")
 # are common in news.
 _ENDS_WITH_INITIAL = re.compile(r"(?:^|[\s(«\"'“.])[A-ZÁÉÍÓÚÑ]\.$")
+# A piece that starts in lower case (or with an ordinal mark, as in "12.ª") continues the
+# sentence before it: sentencex cut after an abbreviation it does not know ("aprox. cinco").
+_CONTINUES = re.compile(r"[ªº]|[^\w¿¡«\"'“(\[]*[a-záéíóúñü]")
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -29,7 +32,9 @@ def split_sentences(paragraph: str) -> list[str]:
     for piece in sentencex.segment(LANGUAGE, paragraph):
         if not piece.strip():
             continue
-        if sentences and _ENDS_WITH_INITIAL.search(sentences[-1].rstrip()):
+        if sentences and (
+            _ENDS_WITH_INITIAL.search(sentences[-1].rstrip()) or _CONTINUES.match(piece)
+        ):
             sentences[-1] += piece
         else:
             sentences.append(piece)

@@ -80,6 +80,20 @@ def test_read_marks(source: str, output: str, expected: Translation) -> None:
     assert read_marks(source, output) == expected
 
 
+@requires_apertium
+@pytest.mark.parametrize(
+    ("source", "english"),
+    [
+        ("Palu es la capital.", "Palu is the capital."),
+        ("Kit Harington es famoso.", "Kit Harington is famous."),
+        ("recuperarlo es un deber.", "recover it is a duty."),
+        ("El perro come.", "The dog eats."),
+    ],
+)
+def test_capitals_follow_the_source(source: str, english: str) -> None:
+    assert ApertiumEngine().translate([source])[0].text == english
+
+
 def test_split_evenly_keeps_order_and_balance() -> None:
     texts = [f"{n:05d}" * 40 for n in range(1000)]
     parts = split_evenly(texts, 2)

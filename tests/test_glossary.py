@@ -74,8 +74,11 @@ def test_protector_finds_terms_urls_emails_units_and_ordinary_acronyms() -> None
 
 
 def test_shouted_headline_is_not_taken_for_acronyms() -> None:
-    protector = Protector(Glossary(), ordinary_caps={"ALERTA", "EN"})
+    protector = Protector(Glossary(), ordinary_caps={"ALERTA", "EN", "OTRA", "XIX", "IRA"})
     assert protector.protect("ALERTA EN MADRID").spans == ()
+    assert protector.protect("“NOOOOO OTRA PERSONA”, escribió.").spans == ()
+    assert protector.protect("En el siglo XIX.").spans == ()
+    assert protector.protect("El IRA y la NOOOOO.").spans == (("ZXQA", "IRA"),)
 
 
 def test_restore_puts_terms_back_and_drops_placeholders_from_unknown_words() -> None:

@@ -35,6 +35,11 @@ from builder.segment import MAX_SEGMENT_CHARS, segment_seed, split_sentences
             ["Habló ante la O.N.U. sobre el acuerdo.", "Nadie respondió."],
         ),
         ("John F. Kennedy visitó Berlín.", ["John F. Kennedy visitó Berlín."]),
+        (
+            "Ganó por 12.ª vez. Nadie lo esperaba.",
+            ["Ganó por 12.ª vez.", "Nadie lo esperaba."],
+        ),
+        ("Costó aprox. cinco euros.", ["Costó aprox. cinco euros."]),
         ("Sin punto final", ["Sin punto final"]),
     ],
 )

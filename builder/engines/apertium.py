@@ -31,6 +31,9 @@ _SECONDS_PER_CHAR = 1 / 10_000
 # Apertium marks a word it does not know with '*', a generation error with '#' and a
 # transfer error with '@', glued to the front of the word.
 _LEXICAL_UNIT = re.compile(r"\^(.*?)\$")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+# Output that starts with unknown words, then a capitalised translated word.
+_LEADING_UNKNOWN = re.compile(r"^(\W*)((?:\*\w[\w'-]*\s+)+)([A-Z][a-z]\w*)")
 _MARKED_WORD = re.compile(r"(?<!\w)([*#@])(\w[\w'\u2019-]*)")
 
 
@@ -130,7 +133,10 @@ class ApertiumEngine:
             with ThreadPoolExecutor(max_workers=len(batches)) as pool:
                 parts = list(pool.map(lambda batch: self._run(batch, progress), batches))
             raw = [line for part in parts for line in part]
-        return [read_marks(source, output) for source, output in zip(texts, raw, strict=True)]
+        return [
+            read_marks(source, follow_case(source, output))
+            for source, output in zip(texts, raw, strict=True)
+        ]
 
     def _run(self, texts: Sequence[str], progress: Progress | None) -> list[str]:
         """One Apertium process for a batch; returns its raw output for each text."""
@@ -188,6 +194,32 @@ def split_evenly(texts: Sequence[str], parts: int) -> list[Sequence[str]]:
     return [batch for batch in batches if batch]
 
 
+def follow_case(source: str, output: str) -> str:
+    """Undo Apertium's capitals where the source has none.
+
+    Apertium capitalises the first word it translates after a segment break. When the source
+    starts in lower case (a paragraph that continues a sentence), so should the English; and
+    when it starts with words Apertium does not know ("*Palu Is the capital"), the capital
+    belongs to those words, not to the first translated one.
+    """
+    leading = _LEADING_UNKNOWN.match(output)
+    if leading is not None:
+        known = len(leading.group(2).split())
+        words = source.split()
+        if len(words) > known and words[known][:1].islower() and leading.group(3) != "I":
+            start = leading.start(3)
+            return output[:start] + output[start].lower() + output[start + 1 :]
+        return output
+    first = _FIRST_WORD.search(source)
+    word = _FIRST_WORD.search(output)
+    if first is None or word is None or not first.group(0)[0].islower():
+        return output
+    text = word.group(0)
+    if text == "I" or not text[0].isupper() or text.isupper():
+        return output
+    return output[: word.start()] + text[0].lower() + output[word.start() + 1 :]
+
+
 def read_marks(source: str, output: str) -> Translation:
     """Strip Apertium's unknown-word marks from ``output`` and list the words they marked.
 
@@ -199,8 +231,12 @@ def read_marks(source: str, output: str) -> Translation:
 
     def replace(match: re.Match[str]) -> str:
         mark, word = match.group(1), match.group(2)
+        # Apertium copies an unknown word from the source, but may translate the part of a
+        # compound after a hyphen ("*Berners-Reads" for "Berners-Lee"): the first part counts.
+        core = re.match(r"\w+", word)
+        stem = core.group(0) if core else word
         is_mark = (
-            (word in source and f"{mark}{word}" not in source)
+            (stem in source and f"{mark}{stem}" not in source)
             if mark == "*"
             else mark not in source
         )
