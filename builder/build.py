@@ -80,6 +80,9 @@ def open_engine(settings: Settings) -> Engine:
         apertium_pair=settings.apertium_pair,
         timeout=settings.timeout,
         jobs=settings.jobs,
+        libre_url=settings.libre_url,
+        request_timeout=settings.request_timeout,
+        retry_seconds=settings.retry_seconds,
     )
     engine.check()
     return engine

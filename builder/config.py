@@ -53,6 +53,9 @@ class BriefingsConfig(base.Config):
     apertium_pair = c.Type(str, default="spa-eng")
     timeout = c.Type(int, default=120)
     jobs = c.Type(int, default=0)
+    libre_url = c.Optional(c.URL())
+    request_timeout = c.Type(int, default=30)
+    retry_seconds = c.Type(int, default=60)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,9 @@ class Settings:
     seed_encoding: str = "utf-8"
     glossary_file: Path | None = None
     protect: bool = True
+    libre_url: str | None = None
+    request_timeout: float = 30.0
+    retry_seconds: float = 60.0
 
     @property
     def area(self) -> Path:
@@ -110,8 +116,13 @@ class Settings:
                 "Config value 'plugins.briefings.seed_encoding': "
                 f"unknown encoding {options.seed_encoding!r}"
             ) from None
-        if options.timeout <= 0:
-            raise ConfigError("Config value 'plugins.briefings.timeout': must be above 0 seconds")
+        for key in ("timeout", "request_timeout"):
+            if options[key] <= 0:
+                raise ConfigError(
+                    f"Config value 'plugins.briefings.{key}': must be above 0 seconds"
+                )
+        if options.retry_seconds < 0:
+            raise ConfigError("Config value 'plugins.briefings.retry_seconds': must be 0 or more")
         return cls(
             project_dir=project,
             seeds_dir=project / options.seeds_dir,
@@ -127,6 +138,9 @@ class Settings:
             seed_encoding=options.seed_encoding,
             glossary_file=project / options.glossary if options.glossary else None,
             protect=options.protect,
+            libre_url=options.libre_url,
+            request_timeout=float(options.request_timeout),
+            retry_seconds=float(options.retry_seconds),
         )
 
 

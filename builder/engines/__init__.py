@@ -40,13 +40,32 @@ class Engine(Protocol):
         ...
 
 
-ENGINE_NAMES = ("apertium",)
+ONLINE_ENGINE_NAMES = ("google", "deepl", "microsoft", "mymemory", "libre")
+ENGINE_NAMES = ("apertium", *ONLINE_ENGINE_NAMES)
 
 
-def create_engine(name: str, *, apertium_pair: str, timeout: float, jobs: int) -> Engine:
+def create_engine(
+    name: str,
+    *,
+    apertium_pair: str = "spa-eng",
+    timeout: float = 120.0,
+    jobs: int = 1,
+    libre_url: str | None = None,
+    request_timeout: float = 30.0,
+    retry_seconds: float = 60.0,
+) -> Engine:
     """The engine a configuration names; an unknown name is a config error."""
     if name == "apertium":
         from builder.engines.apertium import ApertiumEngine
 
         return ApertiumEngine(pair=apertium_pair, timeout=timeout, jobs=jobs)
+    if name in ONLINE_ENGINE_NAMES:
+        from builder.engines.online import PROVIDERS, OnlineEngine
+
+        return OnlineEngine(
+            PROVIDERS[name],
+            url=libre_url if name == "libre" else None,
+            request_timeout=request_timeout,
+            retry_seconds=retry_seconds,
+        )
     raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
