@@ -112,12 +112,15 @@ def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) 
     ]
     glossary, glossary_problems = load_glossary(settings.glossary_file)
     collection.problems.extend(glossary_problems)
-    protector = (
-        Protector(glossary, engine.ordinary_capitals(acronyms(sources)))
-        if settings.protect
-        else Protector(glossary, generic=False)
-    )
     with TranslationCache(settings.cache_file) as cache:
+        protector = (
+            Protector(
+                glossary,
+                cache.ordinary_capitals(engine.info, acronyms(sources), engine.ordinary_capitals),
+            )
+            if settings.protect
+            else Protector(glossary, generic=False)
+        )
         outcome = translate_protected(
             sources, engine, cache, protector, show_progress=show_progress
         )

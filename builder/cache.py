@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from pathlib import Path
 
@@ -23,6 +23,13 @@ CREATE TABLE IF NOT EXISTS translation (
     target TEXT NOT NULL,
     unknown TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (engine, engine_version, source)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS capitals (
+    engine TEXT NOT NULL,
+    engine_version TEXT NOT NULL,
+    word TEXT NOT NULL,
+    ordinary INTEGER NOT NULL,
+    PRIMARY KEY (engine, engine_version, word)
 ) WITHOUT ROWID;
 """
 # SQLite allows 32766 parameters; stay well under it and keep statements small.
@@ -76,6 +83,32 @@ class TranslationCache:
         )
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO translation VALUES (?, ?, ?, ?, ?)", rows)
+
+    def ordinary_capitals(
+        self, engine: EngineInfo, words: Iterable[str], ask: Callable[[set[str]], set[str]]
+    ) -> set[str]:
+        """Which all-capitals words the engine reads as ordinary words; ``ask`` the engine only
+        about words it was never asked about."""
+        wanted = set(words)
+        known: dict[str, bool] = {}
+        for chunk in _chunks(sorted(wanted), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            query = (
+                "SELECT word, ordinary FROM capitals "  # noqa: S608 (only '?' marks)
+                f"WHERE engine = ? AND engine_version = ? AND word IN ({marks})"
+            )
+            with closing(self._db.execute(query, (engine.name, engine.version, *chunk))) as rows:
+                known.update((word, bool(ordinary)) for word, ordinary in rows)
+        missing = wanted - set(known)
+        if missing:
+            ordinary = ask(missing)
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO capitals VALUES (?, ?, ?, ?)",
+                    [(engine.name, engine.version, w, int(w in ordinary)) for w in sorted(missing)],
+                )
+            known.update((word, word in ordinary) for word in missing)
+        return {word for word, ordinary in known.items() if ordinary}
 
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM translation").fetchone()[0])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -101,16 +100,29 @@ class AlignedSegment:
         pieces: list[tuple[str, bool]] = []
         text, start = self.en, 0
         for word in self.uncertain:
-            match = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)").search(text, start)
-            if match is None:
+            found = _find_word(text, word, start)
+            if found < 0:
                 continue
-            if match.start() > start:
-                pieces.append((text[start : match.start()], False))
-            pieces.append((match.group(0), True))
-            start = match.end()
+            if found > start:
+                pieces.append((text[start:found], False))
+            pieces.append((word, True))
+            start = found + len(word)
         if start < len(text):
             pieces.append((text[start:], False))
         return pieces
+
+
+def _find_word(text: str, word: str, start: int) -> int:
+    """Where ``word`` stands as a whole word in ``text`` from ``start``, or -1."""
+    at = text.find(word, start)
+    while at >= 0:
+        end = at + len(word)
+        before = text[at - 1] if at > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return at
+        at = text.find(word, at + 1)
+    return -1
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,12 @@ _URL = r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]»”]"
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _UNITS = r"%|°C|°F|km²|km/h|km|m²|m³|m|cm|mm|kg|mg|g|t|l|ml|h|min|s|€|\$|US\$|MW|GW|kW|kWh|GB|MB|TB"
 _NUMBER_WITH_UNIT = rf"(?<![\w.,])\d+(?:[.,]\d+)*\s?(?:{_UNITS})(?![\w²³])"
-_GENERIC = re.compile(rf"{_URL}|{_EMAIL}|{_NUMBER_WITH_UNIT}")
+# Each pattern with a cheap test that must pass before it is worth running.
+_GENERIC = (
+    ("://", re.compile(_URL)),
+    ("@", re.compile(_EMAIL)),
+    ("", re.compile(_NUMBER_WITH_UNIT)),
+)
 # An acronym: two to six capitals (Spanish ones included), standing alone.
 ACRONYM = re.compile(r"(?<![\w-])[A-ZÁÉÍÓÚÑÜ]{2,6}(?![\w-])")
 _CAPITAL_WORD = re.compile(r"(?<![\w-])[A-ZÁÉÍÓÚÑÜ]{2,}(?![\w-])")
@@ -87,7 +92,10 @@ class Protector:
                 for m in self._terms.finditer(text)
             ]
         if self.generic:
-            matches += [(m.start(), m.end(), m.group(0)) for m in _GENERIC.finditer(text)]
+            has_digit = any(ch.isdigit() for ch in text)
+            for needle, pattern in _GENERIC:
+                if (needle and needle in text) or (not needle and has_digit):
+                    matches += [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
         if self.ordinary_caps and _has_lowercase(text):
             matches += [
                 (m.start(), m.end(), m.group(0))
