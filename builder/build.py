@@ -12,15 +12,16 @@ from builder.config import Settings
 from builder.corrections import Correction, load_corrections, sidecar_for, stale
 from builder.engines import Engine, create_engine
 from builder.errors import ConfigError, Problem
+from builder.fingerprint import inputs_digest, seed_digest
 from builder.glossary import load_glossary
 from builder.lock import build_lock
 from builder.model import AlignedSegment, Briefing, Seed, Segment, Translation
 from builder.protect import Protector, acronyms
 from builder.render import IndexEntry, Renderer
-from builder.seeds import discover, read_seeds
+from builder.seeds import SeedFile, discover, read_seeds
 from builder.segment import segment_seed
 from builder.translate import translate_protected
-from builder.write import write_area
+from builder.write import Manifest, PageRecord, write_area
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ class Collection:
     briefings: list[Briefing] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: set[str] = field(default_factory=set)  # seed file names that were skipped
+    seed_warnings: dict[str, list[Problem]] = field(default_factory=dict)
+    reused: int = 0  # briefings whose inputs had not changed: not read again
     segments: int = 0
     translated: int = 0
     from_cache: int = 0
@@ -58,8 +61,9 @@ class BuildReport:
 
     def summary(self) -> str:
         c = self.collection
+        total = len(c.briefings) + c.reused
         parts = [
-            f"{len(c.briefings)} briefing{'s' if len(c.briefings) != 1 else ''} built",
+            f"{total} briefing{'s' if total != 1 else ''} ({len(c.briefings)} rebuilt)",
             f"{c.segments} segments ({c.translated} translated, {c.from_cache} from cache)",
             f"{len(self.written)} files written, {self.unchanged} unchanged",
         ]
@@ -88,16 +92,29 @@ def open_engine(settings: Settings) -> Engine:
     return engine
 
 
-def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) -> Collection:
-    """Read, segment and translate every seed; no file is written but the cache."""
+def discover_seeds(settings: Settings) -> tuple[list[SeedFile], list[Problem]]:
     if not settings.seeds_dir.is_dir():
         raise ConfigError(f"seeds folder {str(settings.seeds_dir)!r} does not exist")
+    return discover(settings.seeds_dir)
+
+
+def collect(
+    settings: Settings,
+    engine: Engine,
+    *,
+    seed_files: list[SeedFile] | None = None,
+    show_progress: bool = False,
+) -> Collection:
+    """Read, segment and translate the seeds (all of them unless ``seed_files`` says which);
+    no file is written but the cache."""
     collection = Collection()
-    seed_files, problems = discover(settings.seeds_dir)
-    collection.problems.extend(problems)
+    if seed_files is None:
+        seed_files, problems = discover_seeds(settings)
+        collection.problems.extend(problems)
     segmented: list[tuple[Seed, Segment, list[list[Segment]]]] = []
     for seed_file, result, warnings in read_seeds(seed_files, settings.seed_encoding):
         collection.problems.extend(warnings)
+        collection.seed_warnings.setdefault(seed_file.path.name, []).extend(warnings)
         if isinstance(result, Seed):
             title, body = segment_seed(result)
             segmented.append((result, title, body))
@@ -135,6 +152,7 @@ def collect(settings: Settings, engine: Engine, *, show_progress: bool = False) 
         everything = [title, *(x for p in body for x in p)]
         problems += stale(sidecar, corrections, (s.es for s in everything))
         collection.problems.extend(problems)
+        collection.seed_warnings.setdefault(seed.name, []).extend(problems)
         missing = [s for s in everything if s.es not in translations and s.es not in corrections]
         if missing:
             reason = outcome.error or "no translation"
@@ -182,19 +200,49 @@ def build(
     engine = engine or open_engine(settings)
     renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
     with build_lock(settings.cache_dir):
-        collection = collect(settings, engine, show_progress=show_progress)
+        old = Manifest.load(settings.area)
+        seed_files, refused = discover_seeds(settings)
+        inputs = inputs_digest(settings, engine.info)
+        fresh: list[SeedFile] = []
+        fingerprints: dict[str, str] = {}
+        reused: dict[str, PageRecord] = {}
+        for seed_file in seed_files:
+            name = seed_file.path.name
+            fingerprint = seed_digest(inputs, seed_file.path)
+            record = old.records.get(name)
+            if (
+                record is not None
+                and fingerprint
+                and record.fingerprint == fingerprint
+                and record.entry.slug == seed_file.slug
+                and (settings.area / record.page).is_file()
+            ):
+                reused[name] = record
+            else:
+                fresh.append(seed_file)
+                fingerprints[name] = fingerprint
+        collection = collect(settings, engine, seed_files=fresh, show_progress=show_progress)
+        collection.problems[:0] = refused
+        for record in reused.values():
+            collection.problems.extend(record.warnings)
+        collection.reused = len(reused)
         pages = {
             b.seed.name: (
-                f"{b.seed.slug}.md",
+                PageRecord(
+                    f"{b.seed.slug}.md",
+                    IndexEntry.from_briefing(b),
+                    fingerprints[b.seed.name],
+                    tuple(collection.seed_warnings.get(b.seed.name, ())),
+                ),
                 renderer.briefing_page(b),
-                IndexEntry.from_briefing(b),
             )
             for b in collection.briefings
         }
+        kept = {n: old.records[n] for n in collection.failed if n in old.records} | reused
         written = write_area(
             settings.area,
             pages,
-            kept=collection.failed,
+            kept=kept,
             index_text_for=lambda entries: renderer.index_page(entries, engine.info),
         )
     return BuildReport(

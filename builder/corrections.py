@@ -32,6 +32,11 @@ class Correction:
     line: int
 
 
+def _warning(path: Path, message: str, line: int | None = None) -> Problem:
+    """A problem with a sidecar never stops its seed: it is built without the corrections."""
+    return Problem(path, message, line, severity="warning")
+
+
 def sidecar_for(seed_path: Path) -> Path:
     return seed_path.with_name(seed_path.stem + SUFFIX)
 
@@ -45,14 +50,14 @@ def load_corrections(path: Path) -> tuple[dict[str, Correction], list[Problem]]:
         nodes = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as error:
-        return {}, [Problem(path, f"cannot be read: {error}")]
+        return {}, [_warning(path, f"cannot be read: {error}")]
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        return {}, [Problem(path, f"is not valid YAML: {error.problem}", line)]
+        return {}, [_warning(path, f"is not valid YAML: {error.problem}", line)]
     if data is None:
         return {}, []
     if not isinstance(data, list) or not isinstance(nodes, yaml.SequenceNode):
-        return {}, [Problem(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
+        return {}, [_warning(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
     corrections: dict[str, Correction] = {}
     problems = []
     for item, node in zip(data, nodes.value, strict=True):
@@ -62,16 +67,16 @@ def load_corrections(path: Path) -> tuple[dict[str, Correction], list[Problem]]:
             or not isinstance(item.get("es"), str)
             or not isinstance(item.get("en"), str)
         ):
-            problems.append(Problem(path, "each entry needs an 'es' and an 'en' sentence", line))
+            problems.append(_warning(path, "each entry needs an 'es' and an 'en' sentence", line))
             continue
         es, en = clean_line(item["es"]), clean_line(item["en"])
         if not es or not en:
-            problems.append(Problem(path, "each entry needs an 'es' and an 'en' sentence", line))
+            problems.append(_warning(path, "each entry needs an 'es' and an 'en' sentence", line))
             continue
         if es in corrections:
             first = corrections[es].line
             message = f"a second correction for the same sentence (first on line {first})"
-            problems.append(Problem(path, message, line))
+            problems.append(_warning(path, message, line))
             continue
         corrections[es] = Correction(es, en, line)
     return corrections, problems

@@ -1,8 +1,9 @@
 """Write stage: pages go into the generated area only, atomically, and only when changed.
 
 The generated area keeps a manifest of the files the builder wrote, so it never deletes a
-file it did not write, and of the index entry of each briefing, so that a seed which fails
-this time keeps its last good page and its place in the index.
+file it did not write; of the index entry of each briefing, so that a seed which fails
+this time keeps its last good page and its place in the index; and of the fingerprint of
+every page's inputs, so that an unchanged seed is not even read again.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from builder.errors import Problem
 from builder.render import IndexEntry
 
 MANIFEST_NAME = ".briefings-manifest.json"  # a dot file: MkDocs does not publish it
 INDEX_NAME = "index.md"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -46,12 +49,41 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class PageRecord:
+    """What the builder last wrote for one seed, and from which inputs."""
+
+    page: str  # file name in the area
+    entry: IndexEntry
+    fingerprint: str = ""  # of every input of the page; "" when unknown
+    warnings: tuple[Problem, ...] = ()  # reported again when the page is reused
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "page": self.page,
+            "entry": self.entry.to_json(),
+            "fingerprint": self.fingerprint,
+            "warnings": [[str(w.path), w.line, w.message] for w in self.warnings],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageRecord:
+        return cls(
+            page=str(data["page"]),
+            entry=IndexEntry.from_json(data["entry"]),
+            fingerprint=str(data.get("fingerprint", "")),
+            warnings=tuple(
+                Problem(Path(path), str(message), line, severity="warning")
+                for path, line, message in data.get("warnings", [])
+            ),
+        )
+
+
 @dataclass
 class Manifest:
-    """What the generated area holds: seed file name -> (page file, index entry)."""
+    """What the generated area holds: seed file name -> its page record."""
 
-    pages: dict[str, str] = field(default_factory=dict)
-    entries: dict[str, IndexEntry] = field(default_factory=dict)
+    records: dict[str, PageRecord] = field(default_factory=dict)
 
     @classmethod
     def load(cls, area: Path) -> Manifest:
@@ -59,18 +91,14 @@ class Manifest:
             data = json.loads((area / MANIFEST_NAME).read_text(encoding="utf-8"))
             if data.get("version") != MANIFEST_VERSION:
                 return cls()
-            return cls(
-                pages={str(k): str(v) for k, v in data["pages"].items()},
-                entries={k: IndexEntry.from_json(v) for k, v in data["entries"].items()},
-            )
+            return cls({k: PageRecord.from_json(v) for k, v in data["records"].items()})
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
     def dump(self) -> str:
         data = {
             "version": MANIFEST_VERSION,
-            "pages": dict(sorted(self.pages.items())),
-            "entries": {k: v.to_json() for k, v in sorted(self.entries.items())},
+            "records": {k: v.to_json() for k, v in sorted(self.records.items())},
         }
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -84,51 +112,54 @@ class WriteResult:
 
 def write_area(
     area: Path,
-    pages: Mapping[str, tuple[str, str, IndexEntry]],
-    kept: set[str],
+    pages: Mapping[str, tuple[PageRecord, str]],
+    kept: Mapping[str, PageRecord],
     index_text_for: Callable[[list[IndexEntry]], str],
 ) -> WriteResult:
     """Write the briefing pages, the index and the manifest into ``area``.
 
-    ``pages`` maps a seed file name to (page file name, Markdown, index entry). Seeds in
-    ``kept`` failed this time: their last good page and index entry stay. Pages of seeds in
-    neither are removed, but only if the manifest says the builder wrote them.
+    ``pages`` maps a seed file name to its new record and Markdown. ``kept`` holds the old
+    records of seeds whose page stays as it is: unchanged since the last build, or failed
+    this time (their last good page stays). Pages of other seeds are removed, but only if
+    the manifest says the builder wrote them.
     """
     result = WriteResult()
     old = Manifest.load(area)
     new = Manifest()
     # Record every page about to be written before writing it, so that a build killed midway
-    # still knows, next time, which files in the area are the builder's.
-    interim = Manifest(dict(old.pages), dict(old.entries))
-    for seed_name, (file_name, _, entry) in pages.items():
-        interim.pages.setdefault(seed_name, file_name)
-        interim.entries.setdefault(seed_name, entry)
+    # still knows, next time, which files in the area are the builder's. Their fingerprints
+    # stay empty until the page is really written.
+    interim = Manifest(dict(old.records))
+    for seed_name, (record, _) in pages.items():
+        if seed_name not in interim.records:
+            interim.records[seed_name] = replace(record, fingerprint="")
+        elif interim.records[seed_name].fingerprint != record.fingerprint:
+            interim.records[seed_name] = replace(interim.records[seed_name], fingerprint="")
     area.mkdir(parents=True, exist_ok=True)
     for leftover in area.glob(".*.tmp"):  # from a build killed while writing; never published
         leftover.unlink(missing_ok=True)
     write_if_changed(area / MANIFEST_NAME, interim.dump())
-    for seed_name, (file_name, text, entry) in sorted(pages.items()):
-        path = area / file_name
+    for seed_name, (record, text) in sorted(pages.items()):
+        path = area / record.page
         if write_if_changed(path, text):
             result.written.append(path)
         else:
             result.unchanged += 1
-        new.pages[seed_name] = file_name
-        new.entries[seed_name] = entry
-    for seed_name in sorted(kept):
-        if seed_name in old.pages and seed_name not in new.pages:
-            new.pages[seed_name] = old.pages[seed_name]
-            new.entries[seed_name] = old.entries[seed_name]
-    current = set(new.pages.values())
-    for seed_name, file_name in sorted(old.pages.items()):
-        if file_name in current or seed_name in new.pages:
+        new.records[seed_name] = record
+    for seed_name, record in sorted(kept.items()):
+        if seed_name not in new.records:
+            new.records[seed_name] = record
+    current = {record.page for record in new.records.values()}
+    for seed_name, record in sorted(old.records.items()):
+        if record.page in current or seed_name in new.records:
             continue
-        path = area / file_name
+        path = area / record.page
         if path.is_file() and not path.is_symlink():
             path.unlink()
             result.removed.append(path)
     index_path = area / INDEX_NAME
-    if write_if_changed(index_path, index_text_for(list(new.entries.values()))):
+    entries = [record.entry for record in new.records.values()]
+    if write_if_changed(index_path, index_text_for(entries)):
         result.written.append(index_path)
     else:
         result.unchanged += 1

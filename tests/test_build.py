@@ -73,9 +73,22 @@ def test_rebuild_without_changes_writes_nothing(make_project: ProjectFactory) ->
     second = build(settings)
     assert first.collection.translated > 0
     assert second.collection.translated == 0
-    assert second.collection.from_cache == first.collection.translated
+    assert second.collection.reused == 2  # unchanged seeds are not even read again
+    assert second.summary().startswith("2 briefings (0 rebuilt), 0 segments")
     assert second.written == []
     assert {p.name: p.stat().st_mtime_ns for p in area.iterdir()} == stamps
+
+
+def test_template_change_rebuilds_every_page(make_project: ProjectFactory) -> None:
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    settings = settings_for(project)
+    build(settings)
+    template = project / "templates" / "briefing.md.j2"
+    template.write_text(template.read_text("utf-8").replace("It may contain", "It can contain"))
+    report = build(settings)
+    assert report.collection.reused == 0
+    assert report.collection.translated == 0
+    assert sorted(p.name for p in report.written) == ["nota.md", "sin-fecha.md"]
 
 
 def test_changed_seed_retranslates_only_new_sentences(make_project: ProjectFactory) -> None:
@@ -123,7 +136,7 @@ def test_bad_seed_is_skipped_named_and_keeps_its_last_good_page(
         f"{bad}:2: front matter 'date' must be a date like 2024-06-21"
     ]
     assert report.skipped == 1
-    assert len(report.collection.briefings) == 1
+    assert report.collection.reused == 1  # nota.txt did not change
     assert page.read_text(encoding="utf-8") == good
     index = (project / "site_src" / "briefings" / "index.md").read_text(encoding="utf-8")
     assert 'href="sin-fecha/"' in index
@@ -137,7 +150,9 @@ def test_cli_build_summary_and_strict_exit_status(make_project: ProjectFactory) 
     assert lines[0] == (
         "ERROR: seeds/vacía.txt: is empty: write the title on the first line, then paragraphs"
     )
-    assert lines[-1].startswith("briefings: 1 briefing built, 4 segments (4 translated, 0 from")
+    assert lines[-1].startswith(
+        "briefings: 1 briefing (1 rebuilt), 4 segments (4 translated, 0 from"
+    )
     assert "1 seed skipped" in lines[-1]
     strict = run_cli(project, "build", "--strict")
     assert strict.returncode == 1
