@@ -2,17 +2,21 @@
 # Set up everything this project needs on a Debian machine, then build the site.
 #   bash scripts/setup.sh            install (if needed) and build site/
 #   bash scripts/setup.sh --no-build install only
+#   bash scripts/setup.sh --no-build --tests   also what the tests need (Chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
 
-# Debian packages: Apertium and its Spanish-English pair (the offline translation engine),
-# Chromium for the browser tests. Installed only when missing.
+# Debian packages: Apertium and its Spanish-English pair (the offline translation engine);
+# with --tests also Chromium, which the browser tests drive. Installed only when missing.
 need=()
 command -v apertium >/dev/null 2>&1 || need+=(apertium)
 [ -f /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
+if [ "${2:-}" = "--tests" ] || [ "${1:-}" = "--tests" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then

@@ -18,6 +18,7 @@ ALLOWED_ATTRS = {
     "aria-hidden",
     "title",
     "data-origin",
+    "aria-label",
 }
 
 
