@@ -12,6 +12,7 @@ from builder.config import Settings
 from builder.corrections import Correction, load_corrections, sidecar_for, stale
 from builder.engines import Engine, create_engine
 from builder.errors import ConfigError, Problem
+from builder.feed import FEED_NAME, atom_feed
 from builder.fingerprint import inputs_digest, seed_digest
 from builder.glossary import load_glossary
 from builder.lock import build_lock
@@ -192,6 +193,21 @@ def _align(
     )
 
 
+def generated_lists(
+    settings: Settings, renderer: Renderer, entries: list[IndexEntry], engine: Engine
+) -> dict[str, str]:
+    """The index pages, the tag pages and the Atom feed."""
+    lists = renderer.list_pages(entries, engine.info, feed=FEED_NAME)
+    lists[FEED_NAME] = atom_feed(
+        entries,
+        site_name=settings.site_name,
+        site_url=settings.site_url,
+        area_url=settings.output_dir.strip("/") + "/",
+        briefing_url={e.slug: renderer.link("index.md", f"{e.slug}.md") for e in entries},
+    )
+    return lists
+
+
 def build(
     settings: Settings, *, engine: Engine | None = None, show_progress: bool = False
 ) -> BuildReport:
@@ -243,7 +259,7 @@ def build(
             settings.area,
             pages,
             kept=kept,
-            index_text_for=lambda entries: renderer.index_page(entries, engine.info),
+            lists_for=lambda entries: generated_lists(settings, renderer, entries, engine),
         )
     return BuildReport(
         collection,

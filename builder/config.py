@@ -77,6 +77,8 @@ class Settings:
     glossary_file: Path | None = None
     protect: bool = True
     libre_url: str | None = None
+    site_name: str = "Briefings"
+    site_url: str | None = None
     request_timeout: float = 30.0
     retry_seconds: float = 60.0
 
@@ -106,6 +108,8 @@ class Settings:
         config_file: Path,
         docs_dir: Path,
         use_directory_urls: bool,
+        site_name: str = "Briefings",
+        site_url: str | None = None,
     ) -> Settings:
         project = config_file.parent.resolve()
         jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
@@ -139,6 +143,8 @@ class Settings:
             glossary_file=project / options.glossary if options.glossary else None,
             protect=options.protect,
             libre_url=options.libre_url,
+            site_name=site_name,
+            site_url=site_url or None,
             request_timeout=float(options.request_timeout),
             retry_seconds=float(options.retry_seconds),
         )
@@ -171,4 +177,6 @@ def load_settings(config_file: Path) -> Settings:
         config_file=config_file,
         docs_dir=Path(config.docs_dir),
         use_directory_urls=bool(config.use_directory_urls),
+        site_name=str(config.site_name),
+        site_url=config.site_url,
     )

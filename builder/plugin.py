@@ -34,6 +34,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 config_file=Path(config.config_file_path),
                 docs_dir=Path(config.docs_dir),
                 use_directory_urls=bool(config.use_directory_urls),
+                site_name=str(config.site_name),
+                site_url=config.site_url,
             )
         except BriefingError as error:
             raise PluginError(str(error)) from None

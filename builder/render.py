@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -23,6 +24,7 @@ from builder.model import Briefing, EngineInfo
 
 BRIEFING_TEMPLATE = "briefing.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
+INDEX_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,11 @@ class IndexEntry:
     date: dt.date | None
     source: str | None
     engine: str
+    first_es: str = ""
+    first_en: str = ""
+    tags: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, str | None]:
+    def to_json(self) -> dict[str, object]:
         return {
             "slug": self.slug,
             "title_es": self.title_es,
@@ -44,10 +49,13 @@ class IndexEntry:
             "date": self.date.isoformat() if self.date else None,
             "source": self.source,
             "engine": self.engine,
+            "first_es": self.first_es,
+            "first_en": self.first_en,
+            "tags": list(self.tags),
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, str | None]) -> IndexEntry:
+    def from_json(cls, data: dict[str, Any]) -> IndexEntry:
         date = data.get("date")
         return cls(
             slug=str(data["slug"]),
@@ -56,11 +64,17 @@ class IndexEntry:
             date=dt.date.fromisoformat(date) if date else None,
             source=data.get("source"),
             engine=str(data.get("engine") or ""),
+            first_es=str(data.get("first_es") or ""),
+            first_en=str(data.get("first_en") or ""),
+            tags=tuple(str(t) for t in data.get("tags") or ()),
         )
 
     @classmethod
     def from_briefing(cls, briefing: Briefing) -> IndexEntry:
         meta = briefing.seed.meta
+        first = (
+            briefing.paragraphs[0][0] if briefing.paragraphs and briefing.paragraphs[0] else None
+        )
         return cls(
             briefing.seed.slug,
             briefing.title.es,
@@ -68,7 +82,37 @@ class IndexEntry:
             meta.date,
             meta.source,
             briefing.engine.label,
+            first.es if first else "",
+            first.en if first else "",
+            meta.tags,
         )
+
+    @property
+    def month(self) -> str:
+        return self.date.strftime("%B %Y") if self.date else "Undated"
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One generated list page (an index page or a tag page) and where it sits."""
+
+    path: str  # relative to the generated area, e.g. "page-2.md" or "tags/rusia.md"
+    title: str
+    entries: tuple[IndexEntry, ...]
+    number: int = 1
+    count: int = 1
+    previous: str | None = None  # paths of the neighbouring pages
+    next: str | None = None
+    tag: str | None = None
+
+    def groups(self) -> list[tuple[str, list[IndexEntry]]]:
+        """The entries grouped by month, in order."""
+        grouped: list[tuple[str, list[IndexEntry]]] = []
+        for entry in self.entries:
+            if not grouped or grouped[-1][0] != entry.month:
+                grouped.append((entry.month, []))
+            grouped[-1][1].append(entry)
+        return grouped
 
 
 def yaml_text(value: object) -> Markup:
@@ -102,11 +146,23 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["yaml_text"] = yaml_text
-        self.env.filters["briefing_url"] = self.briefing_url
 
-    def briefing_url(self, slug: str) -> str:
-        """The URL of a briefing relative to the index page beside it."""
-        return f"{slug}/" if self.use_directory_urls else f"{slug}.html"
+    def page_url(self, path: str) -> str:
+        """The URL MkDocs gives the file at ``path`` in the generated area."""
+        if not path.endswith(".md"):
+            return path  # copied as it is
+        stem = path.removesuffix(".md")
+        if not self.use_directory_urls:
+            return f"{stem}.html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return f"{stem}/"
+
+    def link(self, from_path: str, to_path: str) -> str:
+        """A relative link between two generated pages, as the browser resolves it."""
+        parts = [part for part in self.page_url(from_path).split("/") if part]
+        depth = len(parts) if self.use_directory_urls else max(len(parts) - 1, 0)
+        return "../" * depth + (self.page_url(to_path) or "./")
 
     def _render(self, name: str, **context: object) -> str:
         try:
@@ -127,6 +183,89 @@ class Renderer:
         """The Markdown page of one briefing."""
         return self._render(BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine)
 
-    def index_page(self, entries: Sequence[IndexEntry], engine: EngineInfo) -> str:
-        """The Markdown index of every briefing, newest first, undated last."""
-        return self._render(INDEX_TEMPLATE, entries=newest_first(entries), engine=engine)
+    def list_pages(
+        self,
+        entries: Sequence[IndexEntry],
+        engine: EngineInfo,
+        page_size: int = INDEX_PAGE_SIZE,
+        *,
+        feed: str | None = None,
+    ) -> dict[str, str]:
+        """The index (newest first, undated last, by month, ``page_size`` a page) and one
+        page per tag, as {path in the generated area: Markdown}."""
+        ordered = newest_first(entries)
+        pages = _paginate("index", "Briefings", ordered, page_size)
+        tags: dict[str, list[IndexEntry]] = {}
+        for entry in ordered:
+            for tag in entry.tags:
+                tags.setdefault(tag, []).append(entry)
+        tag_slugs = _tag_slugs(tags)
+        for tag, tagged in sorted(tags.items(), key=lambda t: t[0].casefold()):
+            pages += _paginate(f"tags/{tag_slugs[tag]}", tag, tagged, page_size, tag=tag)
+        tag_list = [
+            (tag, len(tags[tag]), f"tags/{tag_slugs[tag]}.md")
+            for tag in sorted(tags, key=str.casefold)
+        ]
+        rendered = {}
+        for page in pages:
+            rendered[page.path] = self._render(
+                INDEX_TEMPLATE,
+                page=page,
+                total=len(ordered) if page.tag is None else len(page.entries),
+                engine=engine,
+                tags=tag_list if page.tag is None and page.number == 1 else [],
+                links=Links(self, page.path),
+                feed=feed,
+            )
+        return rendered
+
+
+@dataclass(frozen=True)
+class Links:
+    """Relative links from one generated page, for its template."""
+
+    renderer: Renderer
+    here: str
+
+    def to(self, path: str) -> str:
+        return self.renderer.link(self.here, path)
+
+    def briefing(self, slug: str) -> str:
+        return self.renderer.link(self.here, f"{slug}.md")
+
+
+def _paginate(
+    stem: str, title: str, entries: Sequence[IndexEntry], size: int, tag: str | None = None
+) -> list[ListPage]:
+    chunks = [tuple(entries[i : i + size]) for i in range(0, len(entries), size)] or [()]
+    prefix = "" if stem == "index" else f"{stem}/"
+    paths = [f"{stem}.md" if n == 0 else f"{prefix}page/{n + 1}.md" for n in range(len(chunks))]
+    return [
+        ListPage(
+            path=paths[n],
+            title=title,
+            entries=chunk,
+            number=n + 1,
+            count=len(chunks),
+            previous=paths[n - 1] if n else None,
+            next=paths[n + 1] if n + 1 < len(chunks) else None,
+            tag=tag,
+        )
+        for n, chunk in enumerate(chunks)
+    ]
+
+
+def _tag_slugs(tags: dict[str, list[IndexEntry]]) -> dict[str, str]:
+    from builder.seeds import slug_for
+
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for tag in sorted(tags):
+        base = slug_for(tag)
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs[tag] = slug
+    return slugs

@@ -29,7 +29,7 @@ FRONT_MATTER_FENCE = "---"
 # they would reach the engine and the page, so they are replaced by a space.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 _WHITESPACE = re.compile(r"\s+")
-_RESERVED_SLUGS = frozenset({"index", "tags", "search", "assets"})
+_RESERVED_SLUGS = frozenset({"index", "tags", "page", "feed", "search", "assets"})
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ from builder.errors import Problem
 from builder.render import IndexEntry
 
 MANIFEST_NAME = ".briefings-manifest.json"  # a dot file: MkDocs does not publish it
-INDEX_NAME = "index.md"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -84,6 +83,7 @@ class Manifest:
     """What the generated area holds: seed file name -> its page record."""
 
     records: dict[str, PageRecord] = field(default_factory=dict)
+    lists: list[str] = field(default_factory=list)  # index and tag pages, by path
 
     @classmethod
     def load(cls, area: Path) -> Manifest:
@@ -91,7 +91,10 @@ class Manifest:
             data = json.loads((area / MANIFEST_NAME).read_text(encoding="utf-8"))
             if data.get("version") != MANIFEST_VERSION:
                 return cls()
-            return cls({k: PageRecord.from_json(v) for k, v in data["records"].items()})
+            return cls(
+                {k: PageRecord.from_json(v) for k, v in data["records"].items()},
+                [str(path) for path in data.get("lists", [])],
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
@@ -99,6 +102,7 @@ class Manifest:
         data = {
             "version": MANIFEST_VERSION,
             "records": {k: v.to_json() for k, v in sorted(self.records.items())},
+            "lists": sorted(self.lists),
         }
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -114,7 +118,7 @@ def write_area(
     area: Path,
     pages: Mapping[str, tuple[PageRecord, str]],
     kept: Mapping[str, PageRecord],
-    index_text_for: Callable[[list[IndexEntry]], str],
+    lists_for: Callable[[list[IndexEntry]], dict[str, str]],
 ) -> WriteResult:
     """Write the briefing pages, the index and the manifest into ``area``.
 
@@ -129,7 +133,7 @@ def write_area(
     # Record every page about to be written before writing it, so that a build killed midway
     # still knows, next time, which files in the area are the builder's. Their fingerprints
     # stay empty until the page is really written.
-    interim = Manifest(dict(old.records))
+    interim = Manifest(dict(old.records), list(old.lists))
     for seed_name, (record, _) in pages.items():
         if seed_name not in interim.records:
             interim.records[seed_name] = replace(record, fingerprint="")
@@ -157,11 +161,20 @@ def write_area(
         if path.is_file() and not path.is_symlink():
             path.unlink()
             result.removed.append(path)
-    index_path = area / INDEX_NAME
-    entries = [record.entry for record in new.records.values()]
-    if write_if_changed(index_path, index_text_for(entries)):
-        result.written.append(index_path)
-    else:
-        result.unchanged += 1
+    lists = lists_for([record.entry for record in new.records.values()])
+    interim.lists = sorted(set(old.lists) | set(lists))
+    write_if_changed(area / MANIFEST_NAME, interim.dump())
+    for path_name, text in sorted(lists.items()):
+        path = area / path_name
+        if write_if_changed(path, text):
+            result.written.append(path)
+        else:
+            result.unchanged += 1
+    new.lists = sorted(lists)
+    for path_name in sorted(set(old.lists) - set(lists) - current):
+        path = area / path_name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            result.removed.append(path)
     write_if_changed(area / MANIFEST_NAME, new.dump())
     return result

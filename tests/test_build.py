@@ -7,8 +7,19 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from builder.build import build
-from tests.conftest import ProjectFactory, requires_apertium, run_cli, run_mkdocs, settings_for
+from builder.model import EngineInfo
+from builder.render import IndexEntry, Renderer
+from tests.conftest import (
+    REPO,
+    ProjectFactory,
+    requires_apertium,
+    run_cli,
+    run_mkdocs,
+    settings_for,
+)
 from tests.htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, parse
 
 pytestmark = requires_apertium
@@ -285,3 +296,88 @@ def test_source_date_epoch_does_not_change_briefing_pages(make_project: ProjectF
         else:
             os.environ["SOURCE_DATE_EPOCH"] = env_before
     assert page.read_bytes() == first
+
+
+def _entries(count: int) -> list[IndexEntry]:
+    import datetime as dt
+
+    return [
+        IndexEntry(
+            slug=f"nota-{n:03d}",
+            title_es=f"Nota {n}",
+            title_en=f"Note {n}",
+            date=dt.date(2024, 1 + n % 12, 1 + n % 28) if n % 10 else None,
+            source=None,
+            engine="Apertium",
+            first_es="Primera frase.",
+            first_en="First sentence.",
+            tags=("Rusia",) if n % 3 == 0 else (),
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_index_is_paginated_grouped_by_month_and_links_resolve(
+    tmp_path: Path, directory_urls: bool
+) -> None:
+    renderer = Renderer(REPO / "templates", use_directory_urls=directory_urls)
+    pages = renderer.list_pages(_entries(120), EngineInfo("a", "A", "1"), page_size=50)
+    assert sorted(pages) == [
+        "index.md",
+        "page/2.md",
+        "page/3.md",
+        "tags/rusia.md",
+    ]
+    index = pages["index.md"]
+    assert index.count('class="bf-entry"') == 50
+    assert '<h2 class="bf-month">December 2024</h2>' in index
+    assert "Page 1 of 3" in index
+    assert "Undated" in pages["page/3.md"]  # undated last
+    # Every link leads to a page that exists, resolved as a browser would.
+    from urllib.parse import urljoin
+
+    site = {renderer.page_url(p) for p in pages} | {
+        renderer.page_url(f"{e.slug}.md") for e in _entries(120)
+    }
+    base = "http://x/briefings/"
+    existing = {urljoin(base, url or "./") for url in site}
+    for path, text in pages.items():
+        here = urljoin(base, renderer.page_url(path) or "./")
+        for href in re.findall(r'href="([^"]+)"', text):
+            assert urljoin(here, href) in existing, (path, href)
+    assert pages["tags/rusia.md"].count('class="bf-entry"') == 40
+
+
+def test_atom_feed_of_latest_briefings(make_project: ProjectFactory) -> None:
+    import xml.etree.ElementTree as ET
+    from urllib.parse import urljoin
+
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED, "vieja.txt": OLDER})
+    result = run_mkdocs(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    feed_path = project / "site" / "briefings" / "feed.xml"
+    root = ET.parse(feed_path).getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert root.tag == f"{atom}feed"
+    # RFC 4287: a feed has id, title, updated and an author (none of the entries has one).
+    for tag in ("id", "title", "updated"):
+        assert root.findtext(f"{atom}{tag}"), tag
+    assert root.findtext(f"{atom}author/{atom}name") == "Bilingual Briefings"
+    entries = root.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}title") for e in entries] == [
+        "Putin visits North Korea.",
+        "An ancient article.",
+    ]  # newest first; undated briefings are not in the feed
+    assert len({e.findtext(f"{atom}id") for e in entries}) == 2
+    for entry in entries:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(f"{atom}updated") or "")
+        assert (entry.findtext(f"{atom}id") or "").startswith("urn:uuid:")
+        href = entry.find(f"{atom}link").get("href")  # type: ignore[union-attr]
+        target = urljoin("http://x/briefings/feed.xml", href)
+        page = project / "site" / target.removeprefix("http://x/") / "index.html"
+        assert page.is_file(), href
+    assert entries[0].findtext(f"{atom}summary", "").startswith("Putin visita Corea del Norte.")
+    assert root.findtext(f"{atom}updated") == "2024-06-21T00:00:00Z"
+    index = (project / "site" / "briefings" / "index.html").read_text(encoding="utf-8")
+    assert 'href="feed.xml"' in index
