@@ -124,6 +124,22 @@ def test_side_by_side_on_desk_and_stacked_on_phone(browser: Any, site: str) -> N
     phone.assert_clean(site)
 
 
+def test_index_lists_both_languages_by_month(browser: Any, site: str) -> None:
+    for width, name in ((1280, "desktop"), (390, "phone")):
+        watched = open_page(browser, width)
+        page = watched.page
+        page.goto(f"{site}/briefings/")
+        assert page.locator("h2.bf-month").all_inner_texts() == ["June 2024", "May 2024"]
+        first = page.locator(".bf-entry").first
+        assert first.locator(".bf-entry-en").inner_text() == "The dog of the city."
+        assert first.locator(".bf-entry-es").inner_text() == "El perro de la ciudad."
+        page.screenshot(path=str(ARTIFACTS / f"index-{name}.png"), full_page=True)
+        page.get_by_role("link", name="Ciudad").click()
+        assert page.locator("h1").inner_text() == "Tag: Ciudad"
+        assert page.locator(".bf-entry").count() == 1
+        watched.assert_clean(site)
+
+
 def test_without_javascript_the_layout_follows_the_width(browser: Any, site: str) -> None:
     for width, side_by_side in ((1280, True), (390, False)):
         watched = open_page(browser, width, java_script_enabled=False)
