@@ -65,10 +65,9 @@ def settings_for(project: Path) -> Settings:
     return load_settings(project / "mkdocs.yml")
 
 
-def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``briefings`` as a user would, in the project folder."""
+def _run_module(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "builder", *args],
+        [sys.executable, "-m", module, *args],
         cwd=project,
         capture_output=True,
         text=True,
@@ -76,16 +75,13 @@ def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
         check=False,
     )
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``briefings`` as a user would, in the project folder."""
+    return _run_module(project, "builder", *args)
 
 
 def run_mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """A real ``mkdocs build`` of a project."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        check=False,
-    )
+    return _run_module(project, "mkdocs", "build", *args)

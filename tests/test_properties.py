@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from html import escape as html_escape
 from pathlib import Path
 
@@ -17,7 +17,6 @@ from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
 from builder.build import build
-from builder.engines import Progress
 from builder.model import AlignedSegment, Briefing, EngineInfo, Segment, Translation
 from builder.render import Renderer
 from builder.seeds import SeedFile, clean_line, read_seed
@@ -121,23 +120,9 @@ def site_markdown() -> markdown.Markdown:
     return markdown.Markdown(extensions=extensions, extension_configs=configs)
 
 
-class EchoDouble:
-    """Test double engine: 'translates' by returning the text unchanged, so hostile text
-    reaches the English column too. Lets the render property run hundreds of examples."""
-
-    info = EngineInfo("echo", "Echo", "1")
-    batch_chars = 100_000
-
-    def check(self) -> None:
-        pass
-
-    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
-        return set()
-
-    def translate(
-        self, texts: Sequence[str], progress: Progress | None = None
-    ) -> list[Translation]:
-        return [Translation(t) for t in texts]
+# The render property 'translates' by echoing the Spanish, so hostile text reaches the
+# English column too, and hundreds of examples run without an engine.
+ECHO = EngineInfo("echo", "Echo", "1")
 
 
 # Example counts are fixed so that CI runs the same number every time (the closing note
@@ -155,13 +140,13 @@ def test_rendered_markdown_holds_seed_only_as_text(
     title_segment, body = segment_seed(parsed)
 
     def pair(segment: Segment) -> AlignedSegment:
-        return AlignedSegment(segment, Translation(segment.es))
+        return AlignedSegment(segment, Translation(segment.es))  # echoed: see ECHO
 
     briefing = Briefing(
         parsed,
         pair(title_segment),
         tuple(tuple(pair(s) for s in p) for p in body),
-        EchoDouble.info,
+        ECHO,
     )
     text = Renderer(REPO / "templates").briefing_page(briefing)
     markdown_body, meta = get_data(text)
