@@ -110,9 +110,6 @@ class TranslationCache:
             known.update((word, word in ordinary) for word in missing)
         return {word for word, ordinary in known.items() if ordinary}
 
-    def count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM translation").fetchone()[0])
-
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
