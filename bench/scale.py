@@ -144,8 +144,10 @@ def main() -> int:
         if len(rows) > 1:
             base = rows[0]
             for size, *_rest, plain, _largest in rows[1:]:
+                per_base, per_size = base[7] / base[0] * 1000, plain / size * 1000
                 print(
-                    f"plain mkdocs build per briefing: {base[0]}: {base[7] / base[0] * 1000:.1f} ms, {size}: {plain / size * 1000:.1f} ms"
+                    f"plain mkdocs build per briefing: {base[0]}: {per_base:.1f} ms, "
+                    f"{size}: {per_size:.1f} ms"
                 )
     return 0
 
