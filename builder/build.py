@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.cache import TranslationCache
@@ -13,7 +14,7 @@ from builder.corrections import Correction, load_corrections, sidecar_for, stale
 from builder.engines import Engine, create_engine
 from builder.errors import ConfigError, Problem
 from builder.feed import FEED_NAME, atom_feed
-from builder.fingerprint import inputs_digest, seed_digest
+from builder.fingerprint import inputs_digest, seed_digest, seed_stamp
 from builder.glossary import load_glossary
 from builder.lock import build_lock
 from builder.model import AlignedSegment, Briefing, Seed, Segment, Translation
@@ -222,18 +223,25 @@ def build(
         fresh: list[SeedFile] = []
         fingerprints: dict[str, str] = {}
         reused: dict[str, PageRecord] = {}
+        stamps: dict[str, str] = {}
+        names = set(os.listdir(settings.seeds_dir))
+        written_pages = set(os.listdir(settings.area)) if settings.area.is_dir() else set()
         for seed_file in seed_files:
             name = seed_file.path.name
-            fingerprint = seed_digest(inputs, seed_file.path)
+            sidecar = sidecar_for(seed_file.path).name in names
+            stamps[name] = stamp = seed_stamp(seed_file.path, sidecar)
             record = old.records.get(name)
             if (
-                record is not None
-                and fingerprint
-                and record.fingerprint == fingerprint
-                and record.entry.slug == seed_file.slug
-                and (settings.area / record.page).is_file()
+                record is None
+                or record.entry.slug != seed_file.slug
+                or record.page not in written_pages
             ):
-                reused[name] = record
+                fresh.append(seed_file)
+                fingerprints[name] = seed_digest(inputs, seed_file.path)
+            elif record.inputs == inputs and record.stamp == stamp and record.fingerprint:
+                reused[name] = record  # nothing read: size and time as before
+            elif record.fingerprint == (fingerprint := seed_digest(inputs, seed_file.path)):
+                reused[name] = replace(record, inputs=inputs, stamp=stamp)
             else:
                 fresh.append(seed_file)
                 fingerprints[name] = fingerprint
@@ -249,6 +257,8 @@ def build(
                     IndexEntry.from_briefing(b),
                     fingerprints[b.seed.name],
                     tuple(collection.seed_warnings.get(b.seed.name, ())),
+                    inputs=inputs,
+                    stamp=stamps[b.seed.name],
                 ),
                 renderer.briefing_page(b),
             )
@@ -257,6 +267,7 @@ def build(
         kept = {n: old.records[n] for n in collection.failed if n in old.records} | reused
         written = write_area(
             settings.area,
+            old,
             pages,
             kept=kept,
             lists_for=lambda entries: generated_lists(settings, renderer, entries, engine),

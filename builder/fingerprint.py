@@ -55,6 +55,20 @@ def inputs_digest(settings: Settings, engine: EngineInfo) -> str:
     return digest.hexdigest()
 
 
+def seed_stamp(seed_path: Path, has_sidecar: bool = True) -> str:
+    """Size and modification time of a seed and its corrections: when both are as they were,
+    the seed is taken as unchanged without reading it (as make does)."""
+    parts = []
+    for path in (seed_path, sidecar_for(seed_path)) if has_sidecar else (seed_path,):
+        try:
+            info = path.stat()
+        except OSError:
+            parts.append("-")
+        else:
+            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+    return ";".join(parts)
+
+
 def seed_digest(inputs: str, seed_path: Path) -> str:
     """The fingerprint of one seed's page: its inputs, its bytes and its corrections."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -45,13 +46,16 @@ def discover(seeds_dir: Path) -> tuple[list[SeedFile], list[Problem]]:
     problems: list[Problem] = []
     files: list[Path] = []
     root = seeds_dir.resolve()
-    for path in sorted(seeds_dir.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or path.suffix.lower() != SEED_SUFFIX:
+    with os.scandir(seeds_dir) as listing:  # DirEntry caches what the folder listing says
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.lower().endswith(SEED_SUFFIX):
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
+        path = seeds_dir / entry.name
+        if entry.is_symlink() and not path.resolve().is_relative_to(root):
             problems.append(Problem(path, "is a link to a file outside the seeds folder; refused"))
             continue
-        if not path.is_file():
+        if not entry.is_file():
             continue
         files.append(path)
     return assign_slugs(files), problems
