@@ -209,6 +209,45 @@ def generated_lists(
     return lists
 
 
+@dataclass
+class Changes:
+    """Which seeds need building, and which pages can stay as the manifest says."""
+
+    fresh: list[SeedFile] = field(default_factory=list)
+    reused: dict[str, PageRecord] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # of the fresh seeds
+    stamps: dict[str, str] = field(default_factory=dict)  # size and mtime of every seed
+
+
+def find_changes(
+    settings: Settings, old: Manifest, seed_files: list[SeedFile], inputs: str
+) -> Changes:
+    """Compare each seed with its manifest record: by size and mtime first, then by content."""
+    changes = Changes()
+    names = set(os.listdir(settings.seeds_dir))
+    written_pages = set(os.listdir(settings.area)) if settings.area.is_dir() else set()
+    for seed_file in seed_files:
+        name = seed_file.path.name
+        sidecar = sidecar_for(seed_file.path).name in names
+        changes.stamps[name] = stamp = seed_stamp(seed_file.path, sidecar)
+        record = old.records.get(name)
+        if (
+            record is None
+            or record.entry.slug != seed_file.slug
+            or record.page not in written_pages
+        ):
+            changes.fresh.append(seed_file)
+            changes.fingerprints[name] = seed_digest(inputs, seed_file.path)
+        elif record.inputs == inputs and record.stamp == stamp and record.fingerprint:
+            changes.reused[name] = record  # nothing read: size and time as before
+        elif record.fingerprint == (fingerprint := seed_digest(inputs, seed_file.path)):
+            changes.reused[name] = replace(record, inputs=inputs, stamp=stamp)
+        else:
+            changes.fresh.append(seed_file)
+            changes.fingerprints[name] = fingerprint
+    return changes
+
+
 def build(
     settings: Settings, *, engine: Engine | None = None, show_progress: bool = False
 ) -> BuildReport:
@@ -220,51 +259,29 @@ def build(
         old = Manifest.load(settings.area)
         seed_files, refused = discover_seeds(settings)
         inputs = inputs_digest(settings, engine.info)
-        fresh: list[SeedFile] = []
-        fingerprints: dict[str, str] = {}
-        reused: dict[str, PageRecord] = {}
-        stamps: dict[str, str] = {}
-        names = set(os.listdir(settings.seeds_dir))
-        written_pages = set(os.listdir(settings.area)) if settings.area.is_dir() else set()
-        for seed_file in seed_files:
-            name = seed_file.path.name
-            sidecar = sidecar_for(seed_file.path).name in names
-            stamps[name] = stamp = seed_stamp(seed_file.path, sidecar)
-            record = old.records.get(name)
-            if (
-                record is None
-                or record.entry.slug != seed_file.slug
-                or record.page not in written_pages
-            ):
-                fresh.append(seed_file)
-                fingerprints[name] = seed_digest(inputs, seed_file.path)
-            elif record.inputs == inputs and record.stamp == stamp and record.fingerprint:
-                reused[name] = record  # nothing read: size and time as before
-            elif record.fingerprint == (fingerprint := seed_digest(inputs, seed_file.path)):
-                reused[name] = replace(record, inputs=inputs, stamp=stamp)
-            else:
-                fresh.append(seed_file)
-                fingerprints[name] = fingerprint
-        collection = collect(settings, engine, seed_files=fresh, show_progress=show_progress)
+        changes = find_changes(settings, old, seed_files, inputs)
+        collection = collect(
+            settings, engine, seed_files=changes.fresh, show_progress=show_progress
+        )
         collection.problems[:0] = refused
-        for record in reused.values():
+        for record in changes.reused.values():
             collection.problems.extend(record.warnings)
-        collection.reused = len(reused)
+        collection.reused = len(changes.reused)
         pages = {
             b.seed.name: (
                 PageRecord(
                     f"{b.seed.slug}.md",
                     IndexEntry.from_briefing(b),
-                    fingerprints[b.seed.name],
+                    changes.fingerprints[b.seed.name],
                     tuple(collection.seed_warnings.get(b.seed.name, ())),
                     inputs=inputs,
-                    stamp=stamps[b.seed.name],
+                    stamp=changes.stamps[b.seed.name],
                 ),
                 renderer.briefing_page(b),
             )
             for b in collection.briefings
         }
-        kept = {n: old.records[n] for n in collection.failed if n in old.records} | reused
+        kept = {n: old.records[n] for n in collection.failed if n in old.records} | changes.reused
         written = write_area(
             settings.area,
             old,
