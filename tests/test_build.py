@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -395,3 +396,40 @@ def test_touched_but_unchanged_seed_is_read_but_not_rebuilt(make_project: Projec
     # size always can.
     seed.write_text(DATED.replace("Putin", "Pútin"), encoding="utf-8")
     assert build(settings).collection.reused == 1
+
+
+POOL = [
+    "El Gobierno anunció el martes un plan de 3.500 millones de euros para la vivienda.",
+    "La OTAN y la ONU firmaron el acuerdo en Nueva York.",
+    "Los vecinos del barrio protestaron contra el cierre del hospital.",
+    "—No vamos a rendirnos —dijo la alcaldesa a los periodistas.",
+    "Según el informe, las temperaturas subirán 2 °C antes de 2050.",
+    "El Sr. García llegó a EE. UU. el lunes por la mañana.",
+    "Las lluvias torrenciales dejaron sin luz a miles de hogares.",
+    "¿Quién pagará la factura de la reconstrucción?",
+]
+
+
+def test_parallel_build_is_byte_identical_to_single_process(
+    make_project: ProjectFactory,
+) -> None:
+    # Enough text (over 20,000 characters) for two jobs and for the cut Apertium pipeline.
+    seeds = {
+        f"nota-{n:02d}.txt": f"Nota número {n}.\n"
+        + "\n".join(f"En la nota {n}, párrafo {k}: {POOL[(n + k) % len(POOL)]}" for k in range(9))
+        + "\n"
+        for n in range(40)
+    }
+    assert sum(len(text) for text in seeds.values()) > 30_000
+    areas = []
+    for jobs in (1, 2):
+        project = make_project(seeds)
+        result = build(replace(settings_for(project), jobs=jobs))
+        assert result.problems == []
+        assert result.collection.translated == result.collection.segments
+        areas.append(settings_for(project).area)
+    one, two = (
+        {p.relative_to(area): p.read_bytes() for p in sorted(area.rglob("*.md"))} for area in areas
+    )
+    assert len(one) == 41
+    assert one == two

@@ -37,11 +37,12 @@ needs_ntrex = pytest.mark.skipif(
 )
 
 
-def fake_apertium(folder: Path, body: str) -> dict[str, str]:
-    """Test double for faults a real Apertium cannot be made to produce: a program named
-    'apertium' placed first on PATH. Returns the environment that uses it."""
+def fake_apertium_program(folder: Path, program: str, body: str) -> dict[str, str]:
+    """Test double for faults a real Apertium cannot be made to produce: a program of its
+    pipeline (``program``) replaced by a script placed first on PATH. Returns the
+    environment that uses it."""
     folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "apertium"
+    script = folder / program
     script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
     script.chmod(0o755)
     return dict(os.environ, PATH=f"{folder}:{os.environ['PATH']}", NO_MKDOCS_2_WARNING="1")
@@ -87,31 +88,24 @@ def run_with(env: dict[str, str], project: Path) -> subprocess.CompletedProcess[
 
 
 @pytest.mark.parametrize(
-    ("name", "body", "message"),
+    ("name", "program", "body", "message"),
     [
-        (
-            "hangs",
-            'case "$1" in -V) echo fake;; *) exec sleep 60;; esac',
-            "gave no complete answer",
-        ),
-        (
-            "crashes",
-            'case "$1" in -V) echo fake;; *) echo boom >&2; exit 7;; esac',
-            "exit status 7: boom",
-        ),
+        ("hangs", "apertium-transfer", "exec sleep 60", "gave no complete answer"),
+        ("crashes", "apertium-transfer", "echo boom >&2; exit 7", "exit status 7: boom"),
         (
             "garbage",
-            'case "$1" in -V) echo fake;; *) cat >/dev/null; echo "ERROR 500";; esac',
+            "apertium-retxt",
+            'cat >/dev/null; echo "ERROR 500"',
             "returned 1 segments for 6",
         ),
     ],
 )
 def test_engine_fault_skips_seeds_publishes_nothing_caches_nothing(
-    make_project: ProjectFactory, name: str, body: str, message: str
+    make_project: ProjectFactory, name: str, program: str, body: str, message: str
 ) -> None:
     project = make_project(SEEDS)
     with_timeout(project, 2)
-    env = fake_apertium(project / f"bin-{name}", body)
+    env = fake_apertium_program(project / f"bin-{name}", program, body)
     result = run_with(env, project)
     assert result.returncode == 0, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]

@@ -1,4 +1,4 @@
-"""Apertium, the offline default engine: one ``apertium spa-eng`` process per batch."""
+"""Apertium, the offline default engine: its ``spa-eng`` pipeline run once per batch and job."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from builder.engines import Progress
+from builder.engines.apertium_mode import ModeRunner
 from builder.engines.process import run_streaming
 from builder.errors import EngineError, EngineUnavailable
 from builder.model import EngineInfo, Translation
@@ -66,6 +67,16 @@ class ApertiumEngine:
                 f"Apertium has no {self.pair!r} language pair ({self.mode_file} is missing): "
                 "run 'apt-get install apertium-eng-spa'"
             )
+        missing = self._runner.missing_programs()
+        if missing:
+            raise EngineUnavailable(
+                f"Apertium's {self.pair!r} pair needs {', '.join(missing)}, not found on PATH: "
+                "run 'apt-get install --reinstall apertium apertium-eng-spa'"
+            )
+
+    @cached_property
+    def _runner(self) -> ModeRunner:
+        return ModeRunner(self.mode_file)
 
     @cached_property
     def info(self) -> EngineInfo:
@@ -160,11 +171,8 @@ class ApertiumEngine:
                 seen += done
                 progress(done)
 
-        output = run_streaming(
-            ["apertium", "-f", "txt", self.pair],
-            payload,
-            timeout=self.timeout + len(payload) * _SECONDS_PER_CHAR,
-            on_output=count,
+        output = self._runner.run(
+            payload, timeout=self.timeout + len(payload) * _SECONDS_PER_CHAR, on_output=count
         )
         results = output.rstrip("\n").split(SEPARATOR) if texts else []
         if len(results) != len(texts):

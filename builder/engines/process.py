@@ -23,12 +23,15 @@ def run_streaming(
     *,
     timeout: float,
     on_output: Callable[[str], None] | None = None,
+    label: str | None = None,
 ) -> str:
     """Run ``argv`` with ``text`` on stdin (UTF-8) and return its stdout.
 
     ``on_output`` sees each decoded piece of output as it arrives. The process runs in its own
     session so that a time-out ends the whole pipeline it may start, not only its shell.
+    Messages name the program as ``label`` (default: ``argv[0]``, quoted).
     """
+    name = label or repr(argv[0])
     env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
     try:
         proc = subprocess.Popen(
@@ -68,7 +71,7 @@ def run_streaming(
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 _kill(proc)
-                raise EngineError(f"{argv[0]!r} gave no complete answer within {timeout:.0f} s")
+                raise EngineError(f"{name} gave no complete answer within {timeout:.0f} s")
             for key, _ in selector.select(timeout=min(remaining, 1.0)):
                 chunk = os.read(key.fd, _READ_SIZE)
                 if not chunk:
@@ -85,12 +88,12 @@ def run_streaming(
         status = proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
         _kill(proc)
-        raise EngineError(f"{argv[0]!r} did not exit within {timeout:.0f} s") from None
+        raise EngineError(f"{name} did not exit within {timeout:.0f} s") from None
     writer.join()
     if status != 0:
         detail = err.decode("utf-8", "replace").strip().splitlines()
         raise EngineError(
-            f"{argv[0]!r} failed with exit status {status}" + (f": {detail[-1]}" if detail else "")
+            f"{name} failed with exit status {status}" + (f": {detail[-1]}" if detail else "")
         )
     return "".join(out)
 
