@@ -76,8 +76,8 @@ def main() -> int:
         rows.append((name, cpu_seconds() - cpu, len(units), len(set(units))))
     total = sum(row[1] for row in rows)
     print(f"{'program':<70} {'cpu-s':>6} {'share':>6} {'units in':>9} {'distinct':>9}")
-    for name, seconds, units, distinct in rows:
-        print(f"{name:<70} {seconds:6.2f} {seconds / total:6.1%} {units:9d} {distinct:9d}")
+    for name, seconds, count, distinct in rows:
+        print(f"{name:<70} {seconds:6.2f} {seconds / total:6.1%} {count:9d} {distinct:9d}")
     print(f"{'all programs, one after another':<70} {total:6.2f}")
     return 0
 
