@@ -1,11 +1,12 @@
 """Benchmark: time from saving one seed to its updated page being served by ``mkdocs serve``.
 
-    .venv/bin/python bench/serve_latency.py [--edits 5]
+    .venv/bin/python bench/serve_latency.py [--edits 5] [--dirty] [--briefings N]
 
-Builds a site of the 123 NTREX-128 articles, starts ``mkdocs serve`` on a free loopback port,
-then edits one seed at a time (a new sentence) and polls the page every 20 ms until the new
-sentence's translation is served. Also counts MkDocs rebuilds per edit, to show that writing
-the generated pages does not start a reload loop.
+Builds a site of the 123 NTREX-128 articles (or of N briefings made from them, as
+``bench/scale.py`` makes them), starts ``mkdocs serve`` (``--dirty``: ``mkdocs serve --dirty``)
+on a free loopback port, then edits one seed at a time (a new sentence) and polls the page
+every 20 ms until the new sentence's translation is served. Also counts MkDocs rebuilds per
+edit, to show that writing the generated pages does not start a reload loop.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.pipeline import make_corpus, make_project  # noqa: E402
+from bench.scale import make_site  # noqa: E402
 from builder.seeds import slug_for  # noqa: E402
 
 GOAL = 3.0
@@ -69,12 +71,25 @@ def main() -> int:
     )
     parser.add_argument("--bench-data", type=Path, default=REPO.parent / "shared" / "bench-data")
     parser.add_argument("--edits", type=int, default=len(EDITS))
+    parser.add_argument(
+        "--dirty",
+        action="store_true",
+        help="run 'mkdocs serve --dirty' (rebuild only the pages whose Markdown changed)",
+    )
+    parser.add_argument(
+        "--briefings", type=int, default=0, help="site size (default: the 123 articles once)"
+    )
     args = parser.parse_args()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
     with tempfile.TemporaryDirectory(prefix="briefings-serve-") as tmp:
         root = Path(tmp)
-        project = make_project(root / "project", make_corpus(args.bench_data, root / "corpus"))
+        corpus = make_corpus(args.bench_data, root / "corpus")
+        if args.briefings:
+            project = make_site(root / "project", corpus, args.briefings, root / "cache")
+        else:
+            project = make_project(root / "project", corpus)
+        print(f"command: {' '.join(sys.argv)}")
         subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=env, check=True
         )
@@ -83,7 +98,15 @@ def main() -> int:
         log_path = root / "serve.log"
         with log_path.open("w") as log:
             server = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                [
+                    sys.executable,
+                    "-m",
+                    "mkdocs",
+                    "serve",
+                    "-a",
+                    f"127.0.0.1:{port}",
+                    *(["--dirty"] if args.dirty else []),
+                ],
                 cwd=project,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -92,7 +115,7 @@ def main() -> int:
             )
             try:
                 base = f"http://127.0.0.1:{port}/briefings"
-                wait_for(f"{base}/", "Briefings")
+                wait_for(f"{base}/", "Briefings", seconds=900)
                 latencies, rebuilds = [], []
                 for n, (spanish, english) in enumerate(EDITS[: args.edits]):
                     seed = seeds[n * 10]
@@ -102,7 +125,7 @@ def main() -> int:
                     builds_before = log_path.read_text().count("Building documentation")
                     with seed.open("a", encoding="utf-8") as handle:
                         handle.write(f"\n{spanish}\n")
-                    latency = wait_for(url, english)
+                    latency = wait_for(url, english, seconds=600)
                     time.sleep(3)  # any reload loop would show as further builds now
                     builds = log_path.read_text().count("Building documentation") - builds_before
                     latencies.append(latency)

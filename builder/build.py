@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from builder.config import Settings
 from builder.corrections import Correction, load_corrections, sidecar_for, stale
 from builder.engines import Engine, create_engine
 from builder.errors import ConfigError, Problem
+from builder.export import build_time
 from builder.feed import FEED_NAME, atom_feed
 from builder.fingerprint import inputs_digest, seed_digest, seed_stamp
 from builder.glossary import load_glossary
@@ -194,19 +198,36 @@ def _align(
     )
 
 
-def generated_lists(
-    settings: Settings, renderer: Renderer, entries: list[IndexEntry], engine: Engine
-) -> dict[str, str]:
-    """The index pages, the tag pages and the Atom feed."""
-    lists = renderer.list_pages(entries, engine.info, feed=FEED_NAME)
-    lists[FEED_NAME] = atom_feed(
-        entries,
-        site_name=settings.site_name,
-        site_url=settings.site_url,
-        area_url=settings.output_dir.strip("/") + "/",
-        briefing_url={e.slug: renderer.link("index.md", f"{e.slug}.md") for e in entries},
-    )
-    return lists
+@dataclass
+class BriefingLists:
+    """The index pages, the tag pages and the Atom feed (a :class:`ListMaker`)."""
+
+    settings: Settings
+    renderer: Renderer
+    engine: Engine
+    inputs: str  # digest of templates, glossary, engine and builder code
+
+    def key(self, entries: Mapping[str, IndexEntry]) -> str:
+        digest = hashlib.sha256(self.inputs.encode() + b"\0")
+        for part in (self.settings.site_name, self.settings.site_url, self.settings.output_dir):
+            digest.update(str(part).encode() + b"\0")
+        digest.update(json.dumps([e.to_json() for e in entries.values()]).encode())
+        if not any(e.date for e in entries.values()):  # the feed is then dated by the build
+            digest.update(build_time().date().isoformat().encode())
+        return digest.hexdigest()
+
+    def pages(self, entries: Mapping[str, IndexEntry]) -> dict[str, str]:
+        listed = list(entries.values())
+        renderer = self.renderer
+        lists = renderer.list_pages(listed, self.engine.info, feed=FEED_NAME)
+        lists[FEED_NAME] = atom_feed(
+            listed,
+            site_name=self.settings.site_name,
+            site_url=self.settings.site_url,
+            area_url=self.settings.output_dir.strip("/") + "/",
+            briefing_url={e.slug: renderer.link("index.md", f"{e.slug}.md") for e in listed},
+        )
+        return lists
 
 
 @dataclass
@@ -287,7 +308,7 @@ def build(
             old,
             pages,
             kept=kept,
-            lists_for=lambda entries: generated_lists(settings, renderer, entries, engine),
+            lists=BriefingLists(settings, renderer, engine, inputs),
         )
     return BuildReport(
         collection,

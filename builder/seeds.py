@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -76,6 +77,7 @@ def assign_slugs(paths: Iterable[Path]) -> list[SeedFile]:
     return seed_files
 
 
+@functools.lru_cache(maxsize=1 << 16)  # mkdocs serve builds the same names again and again
 def slug_for(stem: str) -> str:
     """An ASCII slug for a file stem, never empty and never a name the site itself uses."""
     slug: str = slugify(stem, "-")

@@ -12,16 +12,16 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from builder.errors import Problem
 from builder.render import IndexEntry
 
 MANIFEST_NAME = ".briefings-manifest.json"  # a dot file: MkDocs does not publish it
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -90,6 +90,7 @@ class Manifest:
 
     records: dict[str, PageRecord] = field(default_factory=dict)
     lists: list[str] = field(default_factory=list)  # index and tag pages, by path
+    lists_key: str = ""  # digest of everything the list pages were made from
 
     @classmethod
     def load(cls, area: Path) -> Manifest:
@@ -100,6 +101,7 @@ class Manifest:
             return cls(
                 {k: PageRecord.from_json(v) for k, v in data["records"].items()},
                 [str(path) for path in data.get("lists", [])],
+                str(data.get("lists_key", "")),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
@@ -109,10 +111,23 @@ class Manifest:
             "version": MANIFEST_VERSION,
             "records": {k: v.to_json() for k, v in sorted(self.records.items())},
             "lists": sorted(self.lists),
+            "lists_key": self.lists_key,
         }
         # No indent: with one, json falls back to its pure-Python encoder (1.3 s of a
         # one-seed rebuild of 5,000 briefings went there).
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+class ListMaker(Protocol):
+    """Makes the pages that list briefings (index, tag pages, feed) from their entries."""
+
+    def key(self, entries: Mapping[str, IndexEntry]) -> str:
+        """A digest of everything the list pages depend on; equal keys, equal pages."""
+        ...
+
+    def pages(self, entries: Mapping[str, IndexEntry]) -> dict[str, str]:
+        """{path in the area: text} of every list page."""
+        ...
 
 
 @dataclass
@@ -127,7 +142,7 @@ def write_area(
     old: Manifest,
     pages: Mapping[str, tuple[PageRecord, str]],
     kept: Mapping[str, PageRecord],
-    lists_for: Callable[[list[IndexEntry]], dict[str, str]],
+    lists: ListMaker,
 ) -> WriteResult:
     """Write the briefing pages, the index and the manifest into ``area``, where ``old`` is
     the manifest found there when the build started.
@@ -135,14 +150,22 @@ def write_area(
     ``pages`` maps a seed file name to its new record and Markdown. ``kept`` holds the old
     records of seeds whose page stays as it is: unchanged since the last build, or failed
     this time (their last good page stays). Pages of other seeds are removed, but only if
-    the manifest says the builder wrote them.
+    the manifest says the builder wrote them. The list pages are made again only when what
+    they list, or how, has changed (or one of them is missing).
     """
     result = WriteResult()
     new = Manifest({name: record for name, (record, _) in pages.items()})
     for seed_name, record in kept.items():
         new.records.setdefault(seed_name, record)
-    lists = lists_for([record.entry for record in new.records.values()])
-    new.lists = sorted(lists)
+    entries = {name: record.entry for name, record in sorted(new.records.items())}
+    new.lists_key = lists.key(entries)
+    if new.lists_key == old.lists_key and all((area / path).is_file() for path in old.lists):
+        list_pages: dict[str, str] = {}
+        new.lists = list(old.lists)
+        result.unchanged += len(old.lists)
+    else:
+        list_pages = lists.pages(entries)
+        new.lists = sorted(list_pages)
     area.mkdir(parents=True, exist_ok=True)
     for leftover in area.glob(".*.tmp"):  # from a build killed while writing; never published
         leftover.unlink(missing_ok=True)
@@ -150,9 +173,9 @@ def write_area(
     # still knows, next time, which files in the area are the builder's. (A page rewritten
     # for changed inputs needs no such record: its old fingerprint no longer matches.)
     old_files = {r.page for r in old.records.values()} | set(old.lists)
-    new_files = {record.page for record, _ in pages.values()} | set(lists)
+    new_files = {record.page for record, _ in pages.values()} | set(new.lists)
     if not new_files <= old_files:
-        interim = Manifest(dict(old.records), sorted(set(old.lists) | set(lists)))
+        interim = Manifest(dict(old.records), sorted(set(old.lists) | set(new.lists)))
         for seed_name, (record, _) in pages.items():
             interim.records.setdefault(seed_name, replace(record, fingerprint=""))
         write_if_changed(area / MANIFEST_NAME, interim.dump())
@@ -170,13 +193,13 @@ def write_area(
         if path.is_file() and not path.is_symlink():
             path.unlink()
             result.removed.append(path)
-    for path_name, text in sorted(lists.items()):
+    for path_name, text in sorted(list_pages.items()):
         path = area / path_name
         if write_if_changed(path, text):
             result.written.append(path)
         else:
             result.unchanged += 1
-    for path_name in sorted(set(old.lists) - set(lists) - current):
+    for path_name in sorted(set(old.lists) - set(new.lists) - current):
         path = area / path_name
         if path.is_file() and not path.is_symlink():
             path.unlink()

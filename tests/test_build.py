@@ -115,6 +115,49 @@ def test_changed_seed_retranslates_only_new_sentences(make_project: ProjectFacto
     assert [p.name for p in report.written] == ["sin-fecha.md"]
 
 
+def test_list_pages_are_made_again_only_when_what_they_list_changes(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = Renderer.list_pages
+
+    def counted(self: Renderer, *args: object, **kwargs: object) -> dict[str, str]:
+        calls.append(1)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Renderer, "list_pages", counted)
+    project = make_project({"nota.txt": DATED, "sin-fecha.txt": UNDATED})
+    settings = settings_for(project)
+    area = settings.area
+    build(settings)
+    assert len(calls) == 1
+    # A new last paragraph changes the page, not its index entry (title, first sentence).
+    seed = project / "seeds" / "sin-fecha.txt"
+    seed.write_text(UNDATED + "Una frase nueva.\n", encoding="utf-8")
+    report = build(settings)
+    assert [p.name for p in report.written] == ["sin-fecha.md"]
+    assert len(calls) == 1
+    # A new title does change the entry: the index and the feed follow.
+    seed.write_text("Un título distinto.\nEl perro come.\n", encoding="utf-8")
+    report = build(settings)
+    assert len(calls) == 2
+    assert sorted(p.name for p in report.written) == ["index.md", "sin-fecha.md"]
+    assert "Un título distinto." in (area / "index.md").read_text(encoding="utf-8")
+    # A list page deleted by hand comes back.
+    (area / "index.md").unlink()
+    report = build(settings)
+    assert len(calls) == 3
+    assert [p.name for p in report.written] == ["index.md"]
+    # So does one whose site settings change (the feed's absolute links).
+    yml = project / "mkdocs.yml"
+    yml.write_text(
+        "site_url: https://example.org/\n" + yml.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = build(settings_for(project))
+    assert len(calls) == 4
+    assert [p.name for p in report.written] == ["feed.xml"]
+
+
 def test_removed_seed_removes_its_page_but_not_hand_written_files(
     make_project: ProjectFactory,
 ) -> None:
