@@ -65,9 +65,14 @@ class BuildReport:
         """Seeds not built this time: each has exactly one error."""
         return sum(1 for p in self.collection.problems if p.severity == "error")
 
+    @property
+    def briefings(self) -> int:
+        """Briefings in the site: rebuilt now or kept from before."""
+        return len(self.collection.briefings) + self.collection.reused
+
     def summary(self) -> str:
         c = self.collection
-        total = len(c.briefings) + c.reused
+        total = self.briefings
         parts = [
             f"{total} briefing{'s' if total != 1 else ''} ({len(c.briefings)} rebuilt)",
             f"{c.segments} segments ({c.translated} translated, {c.from_cache} from cache)",

@@ -18,12 +18,20 @@ from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
 
 log = get_plugin_logger("briefings")
+# From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
+# takes about 20 ms a briefing here (10 s at 500, 98 s at 5,000; --dirty: 4 s at 5,000).
+DIRTY_HINT_BRIEFINGS = 500
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     """Builds the briefing pages into ``docs_dir`` before MkDocs reads it."""
 
     settings: Settings | None = None
+    dirty = False
+    briefings = 0
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -52,6 +60,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for problem in report.problems:
             log.warning(str(problem))
         log.info(report.summary())
+        self.briefings = report.briefings
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -65,6 +74,11 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if glossary is not None and glossary.is_file():
             server.watch(str(glossary))
         self._stop_watching_area(server, Path(config.docs_dir))
+        if not self.dirty and self.briefings >= DIRTY_HINT_BRIEFINGS:
+            log.info(
+                f"the site has {self.briefings} briefings and every save rebuilds them all; "
+                "'mkdocs serve --dirty' rebuilds only the pages that changed (see the README)"
+            )
         return server
 
     def _stop_watching_area(self, server: LiveReloadServer, docs_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -14,7 +15,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
 
+from builder.plugin import BriefingsPlugin
 from tests.conftest import ProjectFactory, requires_apertium, run_cli, run_mkdocs
 
 pytestmark = requires_apertium
@@ -46,14 +50,18 @@ def wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
 
 
 @pytest.fixture
-def served(make_project: ProjectFactory) -> Iterator[tuple[Path, str]]:
-    """A temporary project served by a real ``mkdocs serve`` on a free loopback port."""
+def served(
+    make_project: ProjectFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple[Path, str]]:
+    """A temporary project served by a real ``mkdocs serve`` on a free loopback port
+    (``mkdocs serve --dirty`` when the test's parameter says so)."""
     project = make_project({"nota.txt": SEED})
     port = free_port()
     log = project / "serve.log"
+    dirty = ["--dirty"] if getattr(request, "param", False) else []
     with log.open("w", encoding="utf-8") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *dirty],
             cwd=project,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -71,6 +79,7 @@ def served(make_project: ProjectFactory) -> Iterator[tuple[Path, str]]:
                 server.wait()
 
 
+@pytest.mark.parametrize("served", [False, True], indirect=True, ids=["serve", "dirty"])
 def test_serve_updates_page_when_a_seed_is_saved(served: tuple[Path, str]) -> None:
     project, base = served
     page = f"{base}/briefings/nota/"
@@ -82,6 +91,7 @@ def test_serve_updates_page_when_a_seed_is_saved(served: tuple[Path, str]) -> No
     # A new seed appears in the index and gets its own page.
     (project / "seeds" / "otra.txt").write_text("Otra nota.\nHace sol.\n", encoding="utf-8")
     assert wait_for(lambda: "otra/" in (fetch(f"{base}/briefings/") or ""), 60)
+    assert wait_for(lambda: "Hace sol." in (fetch(f"{base}/briefings/otra/") or ""), 60)
 
 
 def test_serve_keeps_last_good_page_of_a_broken_seed(served: tuple[Path, str]) -> None:
@@ -145,3 +155,39 @@ def test_check_reports_every_problem_without_translating(make_project: ProjectFa
     assert not (project / ".briefings-cache").exists()
     clean = make_project({"buena.txt": SEED})
     assert run_cli(clean, "check").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("briefings", "dirty", "hinted"), [(600, False, True), (600, True, False), (40, False, False)]
+)
+def test_serve_of_a_large_site_suggests_dirty(
+    make_project: ProjectFactory,
+    caplog: pytest.LogCaptureFixture,
+    briefings: int,
+    dirty: bool,
+    hinted: bool,
+) -> None:
+    project = make_project({"nota.txt": SEED})
+    config = load_config(str(project / "mkdocs.yml"))
+    plugin = config.plugins["briefings"]
+    assert isinstance(plugin, BriefingsPlugin)
+    plugin.on_startup(command="serve", dirty=dirty)
+    plugin.on_config(config)
+    plugin.briefings = briefings  # as the last build reported it
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(project))
+    server.watch(config.docs_dir)  # as 'mkdocs serve' does before calling the plugins
+    try:
+        with caplog.at_level(logging.INFO, logger="mkdocs.plugins.briefings"):
+            plugin.on_serve(server, config=config, builder=None)
+    finally:
+        server.server_close()
+    hints = [r.getMessage() for r in caplog.records if "--dirty" in r.getMessage()]
+    assert hints == (
+        [
+            f"briefings: the site has {briefings} briefings and every save rebuilds them all; "
+            "'mkdocs serve --dirty' "
+            "rebuilds only the pages that changed (see the README)"
+        ]
+        if hinted
+        else []
+    )
