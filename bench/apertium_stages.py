@@ -18,23 +18,28 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.pipeline import cpu_seconds, make_corpus, spanish_text  # noqa: E402
+from bench.pipeline import (  # noqa: E402
+    cpu_seconds,
+    make_corpus,
+    spanish_text,
+    time_raw_apertium,
+)
 from builder.engines.apertium import MODES_DIR  # noqa: E402
 from builder.engines.apertium_mode import (  # noqa: E402
     DEFORMATTER,
+    LEXICAL_UNIT,
     REFORMATTER,
     Lookup,
     plan,
     read_mode,
 )
 
-_UNIT = re.compile(r"\^[^$\\]*(?:\\.[^$\\]*)*\$")
+_UNIT = re.compile(LEXICAL_UNIT)
 ENV = dict(os.environ, LC_ALL="C.UTF-8")
 
 
@@ -52,9 +57,7 @@ def main() -> int:
     print(f"command: {' '.join(sys.argv)}")
     print(f"text: {len(text.split())} words, {len(text)} characters (NTREX-128 titles, paragraphs)")
 
-    cpu, started = cpu_seconds(), time.perf_counter()
-    subprocess.run(["apertium", args.pair], input=payload, capture_output=True, check=True)
-    real, used = time.perf_counter() - started, cpu_seconds() - cpu
+    real, used = time_raw_apertium(text, pair=args.pair)
     print(
         f"raw apertium {args.pair}: {real:.2f} s, {used:.2f} cpu-s, "
         f"{used / real:.2f} cores busy ({os.cpu_count()} on this machine)\n"

@@ -74,14 +74,14 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def time_raw_apertium(text: str, *, one_core: bool = False) -> tuple[float, float]:
-    """Wall-clock and CPU seconds of one ``apertium spa-eng`` over ``text``; with
+def time_raw_apertium(
+    text: str, *, one_core: bool = False, pair: str = "spa-eng"
+) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one ``apertium <pair>`` over ``text``; with
     ``one_core``, all its programs pinned to the first core (``taskset``)."""
     pin = ["taskset", "-c", "0"] if one_core else []
     cpu, started = cpu_seconds(), time.perf_counter()
-    subprocess.run(
-        [*pin, "apertium", "spa-eng"], input=text.encode(), capture_output=True, check=True
-    )
+    subprocess.run([*pin, "apertium", pair], input=text.encode(), capture_output=True, check=True)
     return time.perf_counter() - started, cpu_seconds() - cpu
 
 

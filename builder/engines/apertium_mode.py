@@ -37,11 +37,10 @@ _LOOKUP_FLAGS = {"-b", "-g"}
 # Below this size a text streams through the whole pipeline at once: starting the five
 # phases costs more than looking up its few words again (an editor's one changed sentence).
 LOOKUP_MIN_CHARS = 20_000
+# A lexical unit in Apertium's stream: ^...$, where \$ and other escapes do not end it.
+LEXICAL_UNIT = r"\^[^$\\]*(?:\\.[^$\\]*)*\$"
 # A lexical unit, an escaped character, or a superblank ([...] formatting kept aside).
-_TOKEN = re.compile(
-    r"(\^[^$\\]*(?:\\.[^$\\]*)*\$|\\.|\[[^\]\\]*(?:\\.[^\]\\]*)*\])",
-    re.DOTALL,
-)
+_TOKEN = re.compile(rf"({LEXICAL_UNIT}|\\.|\[[^\]\\]*(?:\\.[^\]\\]*)*\])", re.DOTALL)
 
 
 @dataclass(frozen=True)
