@@ -8,13 +8,15 @@ ever a template *value*, never template source, so ``{{ 7*7 }}`` in a seed stays
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -24,7 +26,16 @@ from builder.model import Briefing, EngineInfo
 
 BRIEFING_TEMPLATE = "briefing.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
+# HTML fragments the MkDocs plugin puts into pages when it builds them, from the entries
+# of every briefing: a briefing page's neighbours, the latest briefings on the home page.
+MORE_TEMPLATE = "more.html.j2"
+LATEST_TEMPLATE = "latest.html.j2"
 INDEX_PAGE_SIZE = 50
+RELATED_COUNT = 5
+LATEST_COUNT = 5
+# Related briefings are looked for among this many neighbours in each tag (by date), so that
+# a tag on thousands of briefings does not make every page cost thousands of steps.
+_RELATED_WINDOW = 50
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class IndexEntry:
     first_es: str = ""
     first_en: str = ""
     tags: tuple[str, ...] = ()
+    title_reviewed: bool = False  # an editor reviewed the English title: it may lead
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -52,6 +64,7 @@ class IndexEntry:
             "first_es": self.first_es,
             "first_en": self.first_en,
             "tags": list(self.tags),
+            "title_reviewed": self.title_reviewed,
         }
 
     @classmethod
@@ -67,6 +80,7 @@ class IndexEntry:
             first_es=str(data.get("first_es") or ""),
             first_en=str(data.get("first_en") or ""),
             tags=tuple(str(t) for t in data.get("tags") or ()),
+            title_reviewed=data.get("title_reviewed") is True,
         )
 
     @classmethod
@@ -85,11 +99,29 @@ class IndexEntry:
             first.es if first else "",
             first.en if first else "",
             meta.tags,
+            briefing.title.reviewed,
         )
 
     @property
     def month(self) -> str:
         return self.date.strftime("%B %Y") if self.date else "Undated"
+
+    @property
+    def title_lead(self) -> Literal["es", "en"]:
+        """The language of the title shown first (see :attr:`Briefing.title_lead`)."""
+        return "en" if self.title_reviewed else "es"
+
+    @property
+    def lead_title(self) -> str:
+        return self.title_en if self.title_reviewed else self.title_es
+
+    @property
+    def second_title(self) -> str:
+        return self.title_es if self.title_reviewed else self.title_en
+
+    @property
+    def second_lang(self) -> Literal["es", "en"]:
+        return "es" if self.title_reviewed else "en"
 
 
 @dataclass(frozen=True)
@@ -113,6 +145,25 @@ class ListPage:
                 grouped.append((entry.month, []))
             grouped[-1][1].append(entry)
         return grouped
+
+
+def long_date(date: dt.date) -> str:
+    """A date as readers say it: "21 June 2024" (English month names, whatever the locale)."""
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+def tag_path(tag: str) -> str:
+    """The page of a tag, in the generated area. Tags that give the same slug ("Rusia",
+    "rusia") share a page, so a briefing can link its tags without knowing the others."""
+    from builder.seeds import slug_for
+
+    return f"tags/{slug_for(tag)}.md"
 
 
 def yaml_text(value: object) -> Markup:
@@ -146,6 +197,8 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["yaml_text"] = yaml_text
+        self.env.filters["long_date"] = long_date
+        self.env.globals["tag_path"] = tag_path
 
     def page_url(self, path: str) -> str:
         """The URL MkDocs gives the file at ``path`` in the generated area."""
@@ -181,7 +234,38 @@ class Renderer:
 
     def briefing_page(self, briefing: Briefing) -> str:
         """The Markdown page of one briefing."""
-        return self._render(BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine)
+        links = Links(self, f"{briefing.seed.slug}.md")
+        return self._render(
+            BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine, links=links
+        )
+
+    def more_briefings(
+        self, catalogue: Catalogue, slug: str, href: Callable[[IndexEntry], str | None]
+    ) -> str:
+        """HTML for the end of a briefing page: the newer and the older briefing and the
+        related ones. ``href`` gives the link to an entry's page, or None if it has none."""
+        newer, older = catalogue.neighbours(slug)
+        return _one_block(
+            self._render(
+                MORE_TEMPLATE,
+                newer=newer if newer and href(newer) else None,
+                older=older if older and href(older) else None,
+                related=[e for e in catalogue.related(slug) if href(e)],
+                href=href,
+            )
+        )
+
+    def latest_briefings(
+        self,
+        catalogue: Catalogue,
+        href: Callable[[IndexEntry], str | None],
+        index_href: str | None,
+    ) -> str:
+        """HTML for the home page: the latest briefings and a link to all of them."""
+        latest = [e for e in catalogue.ordered if href(e)][:LATEST_COUNT]
+        return _one_block(
+            self._render(LATEST_TEMPLATE, entries=latest, href=href, index_href=index_href)
+        )
 
     def list_pages(
         self,
@@ -195,16 +279,14 @@ class Renderer:
         page per tag, as {path in the generated area: Markdown}."""
         ordered = newest_first(entries)
         pages = _paginate("index", "Briefings", ordered, page_size)
-        tags: dict[str, list[IndexEntry]] = {}
-        for entry in ordered:
-            for tag in entry.tags:
-                tags.setdefault(tag, []).append(entry)
-        tag_slugs = _tag_slugs(tags)
-        for tag, tagged in sorted(tags.items(), key=lambda t: t[0].casefold()):
-            pages += _paginate(f"tags/{tag_slugs[tag]}", tag, tagged, page_size, tag=tag)
+        tags = _tags(ordered)
+        for path, (tag, tagged) in sorted(tags.items(), key=lambda t: (t[1][0].casefold(), t[0])):
+            pages += _paginate(path.removesuffix(".md"), tag, tagged, page_size, tag=tag)
         tag_list = [
-            (tag, len(tags[tag]), f"tags/{tag_slugs[tag]}.md")
-            for tag in sorted(tags, key=str.casefold)
+            (tag, len(tagged), path)
+            for path, (tag, tagged) in sorted(
+                tags.items(), key=lambda t: (t[1][0].casefold(), t[0])
+            )
         ]
         rendered = {}
         for page in pages:
@@ -255,17 +337,62 @@ def _paginate(
     ]
 
 
-def _tag_slugs(tags: dict[str, list[IndexEntry]]) -> dict[str, str]:
-    from builder.seeds import slug_for
+def _tags(ordered: Sequence[IndexEntry]) -> dict[str, tuple[str, list[IndexEntry]]]:
+    """{tag page path: (the tag as most briefings spell it, its entries in order)}."""
+    spellings: dict[str, Counter[str]] = {}
+    tagged: dict[str, list[IndexEntry]] = {}
+    for entry in ordered:
+        for path in dict.fromkeys(tag_path(tag) for tag in entry.tags):
+            tagged.setdefault(path, []).append(entry)
+        for tag in entry.tags:
+            spellings.setdefault(tag_path(tag), Counter())[tag] += 1
+    return {
+        path: (min(spellings[path].items(), key=lambda s: (-s[1], s[0]))[0], entries)
+        for path, entries in tagged.items()
+    }
 
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for tag in sorted(tags):
-        base = slug_for(tag)
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        slugs[tag] = slug
-    return slugs
+
+def _one_block(html_text: str) -> str:
+    """Rendered HTML as one raw HTML block: Markdown would end the block at a blank line."""
+    return "\n".join(line for line in html_text.splitlines() if line.strip()) + "\n"
+
+
+class Catalogue:
+    """Every briefing's index entry, ordered as the index lists them, to find a briefing's
+    neighbours and related briefings."""
+
+    def __init__(self, entries: Mapping[str, IndexEntry] | Sequence[IndexEntry]) -> None:
+        values = list(entries.values()) if isinstance(entries, Mapping) else list(entries)
+        self.ordered = newest_first(values)
+        self.position = {entry.slug: n for n, entry in enumerate(self.ordered)}
+        self.by_tag: dict[str, list[int]] = {}
+        for n, entry in enumerate(self.ordered):
+            for path in dict.fromkeys(tag_path(tag) for tag in entry.tags):
+                self.by_tag.setdefault(path, []).append(n)
+
+    def entry(self, slug: str) -> IndexEntry | None:
+        at = self.position.get(slug)
+        return None if at is None else self.ordered[at]
+
+    def neighbours(self, slug: str) -> tuple[IndexEntry | None, IndexEntry | None]:
+        """The briefing listed before this one (newer) and the one after it (older)."""
+        at = self.position.get(slug)
+        if at is None:
+            return None, None
+        newer = self.ordered[at - 1] if at > 0 else None
+        older = self.ordered[at + 1] if at + 1 < len(self.ordered) else None
+        return newer, older
+
+    def related(self, slug: str, count: int = RELATED_COUNT) -> list[IndexEntry]:
+        """Briefings sharing the most tags with this one, the nearest in date first."""
+        at = self.position.get(slug)
+        if at is None:
+            return []
+        shared: Counter[int] = Counter()
+        for path in dict.fromkeys(tag_path(tag) for tag in self.ordered[at].tags):
+            positions = self.by_tag[path]
+            middle = bisect.bisect_left(positions, at)
+            low = max(0, middle - _RELATED_WINDOW)
+            shared.update(n for n in positions[low : middle + _RELATED_WINDOW + 1] if n != at)
+        best = sorted(shared, key=lambda n: (-shared[n], abs(n - at), n))
+        return [self.ordered[n] for n in best[:count]]

@@ -6,7 +6,21 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 # What a briefing's own markup may contain; anything else inside it came from a seed.
-ALLOWED_TAGS = {"article", "header", "h1", "p", "div", "span", "time", "a", "ul", "li"}
+ALLOWED_TAGS = {
+    "article",
+    "header",
+    "h1",
+    "p",
+    "div",
+    "span",
+    "time",
+    "a",
+    "ul",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+}
 ALLOWED_ATTRS = {
     "class",
     "id",
@@ -18,6 +32,7 @@ ALLOWED_ATTRS = {
     "aria-hidden",
     "title",
     "data-origin",
+    "data-mark",
     "aria-label",
 }
 
