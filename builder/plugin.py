@@ -1,10 +1,15 @@
 """The MkDocs plugin: ``mkdocs build`` and ``mkdocs serve`` regenerate the briefings first.
 
-Event handlers only; the work is the same :func:`builder.build.build` the CLI runs.
+Event handlers only; the work is the same :func:`builder.build.build` the CLI runs. When
+MkDocs then reads the pages, the plugin fills two markers from every briefing's index entry:
+``<!-- briefings: more -->`` on a briefing page (its neighbours and related briefings) and
+``<!-- briefings: latest -->`` on a hand-written page (the latest briefings). Briefing pages
+themselves never depend on other briefings, so one new seed rewrites one page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +17,22 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
+from builder.render import Catalogue, IndexEntry, Renderer
+from builder.write import Manifest
 
 log = get_plugin_logger("briefings")
 # From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
 # takes about 20 ms a briefing here (10 s at 500, 98 s at 5,000; --dirty: 4 s at 5,000).
 DIRTY_HINT_BRIEFINGS = 500
+MORE_MARKER = "<!-- briefings: more -->"
+LATEST_MARKER = "<!-- briefings: latest -->"
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
@@ -29,6 +41,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     settings: Settings | None = None
     dirty = False
     briefings = 0
+    catalogue: Catalogue | None = None
+    renderer: Renderer | None = None
+    files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -61,6 +76,52 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             log.warning(str(problem))
         log.info(report.summary())
         self.briefings = report.briefings
+        # The manifest the build just wrote lists every briefing's entry, those of reused
+        # and of failed seeds too. Only entries whose page MkDocs finds get a link.
+        self.catalogue = Catalogue(
+            [record.entry for record in Manifest.load(self.settings.area).records.values()]
+        )
+        self.renderer = Renderer(self.settings.templates_dir, self.settings.use_directory_urls)
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        self.files = files
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        renderer = self.renderer
+        if self.settings is None or self.catalogue is None or renderer is None:
+            return markdown
+        area = self.settings.output_dir.strip("/") + "/"
+        path = page.file.src_uri
+        try:
+            if path.startswith(area):
+                if MORE_MARKER in markdown:
+                    slug = path[len(area) :].removesuffix(".md")
+                    more = renderer.more_briefings(self.catalogue, slug, self._href(page, area))
+                    markdown = markdown.replace(MORE_MARKER, more, 1)
+            elif LATEST_MARKER in markdown:
+                index = files.get_file_from_path(f"{area}index.md")
+                latest = renderer.latest_briefings(
+                    self.catalogue,
+                    self._href(page, area),
+                    get_relative_url(index.url, page.url) if index else None,
+                )
+                markdown = markdown.replace(LATEST_MARKER, latest)
+        except BriefingError as error:
+            raise PluginError(f"briefings: {error}") from None
+        return markdown
+
+    def _href(self, page: Page, area: str) -> Callable[[IndexEntry], str | None]:
+        """Links from ``page`` to briefing pages, None for a briefing MkDocs does not have."""
+        files = self.files
+
+        def href(entry: IndexEntry) -> str | None:
+            file = files.get_file_from_path(f"{area}{entry.slug}.md") if files else None
+            return None if file is None else get_relative_url(file.url, page.url)
+
+        return href
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
