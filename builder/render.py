@@ -245,9 +245,11 @@ class Renderer:
         """HTML for the end of a briefing page: the newer and the older briefing and the
         related ones. ``href`` gives the link to an entry's page, or None if it has none."""
         newer, older = catalogue.neighbours(slug)
+        entry = catalogue.entry(slug)
         return _one_block(
             self._render(
                 MORE_TEMPLATE,
+                dated=bool(entry and entry.date),
                 newer=newer if newer and href(newer) else None,
                 older=older if older and href(older) else None,
                 related=[e for e in catalogue.related(slug) if href(e)],
