@@ -46,7 +46,10 @@
   }
 
   function isTyping(target) {
-    return target && target.closest && target.closest("input, textarea, select, [contenteditable]");
+    // Text fields only: on a radio button (the mode switch), j and k still move.
+    return target && target.closest && target.closest(
+      "textarea, select, [contenteditable], input:not([type=radio]):not([type=checkbox]):not([type=button])"
+    );
   }
 
   function Reader(article) {
@@ -75,7 +78,6 @@
       }
     });
     this.hint.hidden = mode !== "learn";
-    this.updateActions();
   };
 
   Reader.prototype.toolbar = function () {
@@ -170,15 +172,18 @@
     pair.classList.add("bf-current");
     pair.closest(".bf-paragraph").classList.add("bf-current-paragraph");
     this.focusable(pair, true);
-    this.updateActions();
     if (focus) {
       pair.focus({ preventScroll: true });
       pair.scrollIntoView({ block: "nearest" });
     }
   };
 
-  // Only the current sentence's marks and its paragraph's link are Tab stops.
+  // Only the current sentence's marks and buttons and its paragraph's link are Tab stops.
   Reader.prototype.focusable = function (pair, on) {
+    var buttons = pair.querySelectorAll(".bf-actions button");
+    for (var b = 0; b < buttons.length; b++) {
+      buttons[b].tabIndex = on ? 0 : -1;
+    }
     var marks = pair.querySelectorAll(".bf-en .bf-uncertain");
     for (var i = 0; i < marks.length; i++) {
       if (on) {
@@ -242,8 +247,8 @@
         return;
       }
       self.setCurrent(pair, false);
-      var onControl = event.target.closest("a, button, .bf-uncertain");
-      if (!onControl && self.mode() === "learn" && event.target.closest(".bf-es")) {
+      var onControl = event.target.closest("a, button, .bf-uncertain, .bf-actions");
+      if (!onControl && self.mode() === "learn" && !event.target.closest(".bf-en")) {
         self.reveal(pair);
       }
     });
@@ -255,61 +260,60 @@
     });
   };
 
-  /* ---- Actions on the current sentence: read aloud, show the English --------------- */
+  /* ---- For learners: each sentence's English on demand, read-aloud ---------------- */
 
+  // Every sentence gets its buttons at once (shown in the learner's mode only), so that
+  // nothing moves when a reader taps from one sentence to the next.
   Reader.prototype.actions = function () {
     var self = this;
-    this.actionBar = element("div", "bf-actions");
-    this.revealButton = element("button", "bf-reveal");
-    this.revealButton.type = "button";
-    this.revealButton.addEventListener("click", function () { self.reveal(self.current); });
-    this.sayButton = element("button", "bf-say");
-    this.sayButton.type = "button";
-    this.sayButton.hidden = true;
-    this.sayButton.addEventListener("click", function () { self.say(self.current); });
-    this.actionBar.appendChild(this.revealButton);
-    this.actionBar.appendChild(this.sayButton);
+    this.pairs.forEach(function (pair) {
+      var english = pair.querySelector(".bf-en");
+      english.id = pair.id + "-en";
+      var bar = element("span", "bf-actions");
+      var reveal = element("button", "bf-reveal");
+      reveal.type = "button";
+      reveal.tabIndex = -1;
+      reveal.setAttribute("aria-controls", english.id);
+      reveal.setAttribute("aria-expanded", "false");
+      var glyph = element("span", "", "EN");
+      glyph.setAttribute("aria-hidden", "true");
+      reveal.appendChild(glyph);
+      reveal.appendChild(element("span", "bf-sr", "English translation"));
+      reveal.addEventListener("click", function () { self.reveal(pair); });
+      var say = element("button", "bf-say");
+      say.type = "button";
+      say.tabIndex = -1;
+      say.hidden = true;
+      say.setAttribute("aria-label", "Listen to this Spanish sentence");
+      say.appendChild(speakerIcon());
+      say.addEventListener("click", function () { self.say(pair, say); });
+      bar.appendChild(reveal);
+      bar.appendChild(say);
+      pair.insertBefore(bar, english);
+    });
     this.findVoice();
     if ("speechSynthesis" in window && window.speechSynthesis.addEventListener) {
       window.speechSynthesis.addEventListener("voiceschanged", function () { self.findVoice(); });
     }
   };
 
-  Reader.prototype.updateActions = function () {
-    if (!this.actionBar || !this.current) {
-      return;
-    }
-    var learn = this.mode() === "learn";
-    var revealed = this.current.classList.contains("bf-revealed");
-    this.revealButton.hidden = !learn;
-    this.revealButton.textContent = revealed ? "Hide the English" : "Show the English";
-    this.revealButton.setAttribute("aria-expanded", revealed ? "true" : "false");
-    this.revealButton.setAttribute("aria-controls", this.current.id + "-en");
-    var english = this.current.querySelector(".bf-en");
-    if (english) {
-      english.id = this.current.id + "-en";
-    }
-    var showsSpanish = this.mode() !== "en";
-    this.sayButton.hidden = !(this.voice && showsSpanish);
-    this.sayButton.textContent = this.speaking ? "Stop" : "Listen";
-    this.sayButton.setAttribute("aria-label", this.speaking ? "Stop reading aloud" : "Listen to this Spanish sentence");
-    var empty = this.revealButton.hidden && this.sayButton.hidden;
-    if (empty) {
-      if (this.actionBar.parentNode) {
-        this.actionBar.parentNode.removeChild(this.actionBar);
-      }
-    } else if (this.actionBar.parentNode !== this.current) {
-      this.current.appendChild(this.actionBar);
-    }
-  };
+  function speakerIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M3 9v6h4l5 5V4L7 9H3m13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4M14 3.23v2.06c2.89.86 5 3.54 5 6.71s-2.11 5.84-5 6.7v2.07c4-.91 7-4.49 7-8.77S18 4.14 14 3.23Z");
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
 
   Reader.prototype.reveal = function (pair) {
-    if (!pair) {
-      return;
-    }
-    pair.classList.toggle("bf-revealed");
+    var revealed = pair.classList.toggle("bf-revealed");
+    pair.querySelector(".bf-reveal").setAttribute("aria-expanded", revealed ? "true" : "false");
     this.setCurrent(pair, false);
-    this.updateActions();
   };
 
   Reader.prototype.findVoice = function () {
@@ -320,33 +324,36 @@
     // Only voices of the browser or the system: no text leaves the machine.
     var spanish = voices.filter(function (v) { return /^es(\b|[-_])/i.test(v.lang) && v.localService !== false; });
     this.voice = spanish.filter(function (v) { return /^es[-_]ES/i.test(v.lang); })[0] || spanish[0] || null;
-    this.updateActions();
+    var buttons = this.article.querySelectorAll(".bf-say");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = !this.voice;
+    }
   };
 
-  Reader.prototype.say = function (pair) {
-    var self = this;
+  Reader.prototype.say = function (pair, button) {
     var synth = window.speechSynthesis;
-    if (this.speaking) {
-      synth.cancel();
-      this.speaking = false;
-      this.updateActions();
-      return;
+    var speaking = this.speaking;
+    synth.cancel();
+    if (speaking) {
+      speaking.removeAttribute("aria-pressed");
+      this.speaking = null;
+      if (speaking === button) {
+        return; // pressed again: stop
+      }
     }
-    var spanish = pair && pair.querySelector(".bf-es");
-    if (!spanish || !this.voice) {
-      return;
-    }
-    var utterance = new window.SpeechSynthesisUtterance(spanish.textContent);
+    var utterance = new window.SpeechSynthesisUtterance(pair.querySelector(".bf-es").textContent);
     utterance.voice = this.voice;
     utterance.lang = this.voice.lang;
+    var self = this;
     utterance.onend = utterance.onerror = function () {
-      self.speaking = false;
-      self.updateActions();
+      button.removeAttribute("aria-pressed");
+      if (self.speaking === button) {
+        self.speaking = null;
+      }
     };
-    synth.cancel();
+    button.setAttribute("aria-pressed", "true");
+    this.speaking = button;
     synth.speak(utterance);
-    this.speaking = true;
-    this.updateActions();
   };
 
   /* ---- Marks explained on hover, focus and tap -------------------------------------- */
