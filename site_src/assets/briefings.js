@@ -418,9 +418,9 @@
     });
     document.addEventListener("click", function (event) {
       var mark = markOf(event);
-      if (mark && mark !== shown) {
-        show(mark);
-      } else if (!mark || mark === shown) {
+      if (mark) {
+        show(mark); // a tap or a click shows it; a tap elsewhere or Escape hides it
+      } else {
         hide();
       }
     });
