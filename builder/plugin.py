@@ -43,7 +43,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     briefings = 0
     catalogue: Catalogue | None = None
     renderer: Renderer | None = None
-    files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -83,10 +82,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         )
         self.renderer = Renderer(self.settings.templates_dir, self.settings.use_directory_urls)
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        self.files = files
-        return files
-
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -99,29 +94,20 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             if path.startswith(area):
                 if MORE_MARKER in markdown:
                     slug = path[len(area) :].removesuffix(".md")
-                    more = renderer.more_briefings(self.catalogue, slug, self._href(page, area))
+                    href = _href(files, page, area)
+                    more = renderer.more_briefings(self.catalogue, slug, href)
                     markdown = markdown.replace(MORE_MARKER, more, 1)
             elif LATEST_MARKER in markdown:
                 index = files.get_file_from_path(f"{area}index.md")
                 latest = renderer.latest_briefings(
                     self.catalogue,
-                    self._href(page, area),
+                    _href(files, page, area),
                     get_relative_url(index.url, page.url) if index else None,
                 )
                 markdown = markdown.replace(LATEST_MARKER, latest)
         except BriefingError as error:
             raise PluginError(f"briefings: {error}") from None
         return markdown
-
-    def _href(self, page: Page, area: str) -> Callable[[IndexEntry], str | None]:
-        """Links from ``page`` to briefing pages, None for a briefing MkDocs does not have."""
-        files = self.files
-
-        def href(entry: IndexEntry) -> str | None:
-            file = files.get_file_from_path(f"{area}{entry.slug}.md") if files else None
-            return None if file is None else get_relative_url(file.url, page.url)
-
-        return href
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -166,3 +152,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 self._watch_except(server, entry, area)
             else:
                 server.watch(str(entry))
+
+
+def _href(files: Files, page: Page, area: str) -> Callable[[IndexEntry], str | None]:
+    """Links from ``page`` to briefing pages; None for a briefing MkDocs does not have."""
+
+    def href(entry: IndexEntry) -> str | None:
+        file = files.get_file_from_path(f"{area}{entry.slug}.md")
+        return None if file is None else get_relative_url(file.url, page.url)
+
+    return href
