@@ -219,6 +219,7 @@
     var self = this;
     this.pairs.forEach(function (pair) {
       pair.tabIndex = -1;
+      pair.setAttribute("role", "group");
       pair.setAttribute("aria-label", "Sentence " + pair.id.replace(/^p(\d+)-s(\d+)$/, "$2 of paragraph $1"));
     });
     var anchors = this.article.querySelectorAll(".bf-anchor");
