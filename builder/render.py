@@ -14,13 +14,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from builder.errors import RenderError
 from builder.model import Briefing, EngineInfo
+from builder.seeds import SLUG, slug_for
+from builder.text import clean_line
 
 BRIEFING_TEMPLATE = "briefing.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
@@ -55,18 +56,30 @@ class IndexEntry:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> IndexEntry:
+    def from_json(cls, data: object) -> IndexEntry:
+        """An entry the builder stored itself, checked like any input: ``ValueError`` if it
+        is not exactly what :meth:`to_json` writes."""
+        if not isinstance(data, dict):
+            raise ValueError("entry is not a map")
+        slug = data.get("slug")
+        if not isinstance(slug, str) or SLUG.fullmatch(slug) is None:
+            raise ValueError("entry has no valid slug")
         date = data.get("date")
+        if date is not None and not isinstance(date, str):
+            raise ValueError("entry date is not text")
+        tags = data.get("tags") or []
+        if not isinstance(tags, list):
+            raise ValueError("entry tags are not a list")
         return cls(
-            slug=str(data["slug"]),
-            title_es=str(data["title_es"]),
-            title_en=str(data["title_en"]),
+            slug=slug,
+            title_es=_stored_text(data.get("title_es")),
+            title_en=_stored_text(data.get("title_en")),
             date=dt.date.fromisoformat(date) if date else None,
-            source=data.get("source"),
-            engine=str(data.get("engine") or ""),
-            first_es=str(data.get("first_es") or ""),
-            first_en=str(data.get("first_en") or ""),
-            tags=tuple(str(t) for t in data.get("tags") or ()),
+            source=_stored_text(data.get("source")) or None,
+            engine=_stored_text(data.get("engine")),
+            first_es=_stored_text(data.get("first_es")),
+            first_en=_stored_text(data.get("first_en")),
+            tags=tuple(_stored_text(tag) for tag in tags if _stored_text(tag)),
         )
 
     @classmethod
@@ -92,11 +105,22 @@ class IndexEntry:
         return self.date.strftime("%B %Y") if self.date else "Undated"
 
 
+def _stored_text(value: object, limit: int = 2000) -> str:
+    """Text the builder stored itself: made safe again and bounded, since anyone could have
+    changed it (it is escaped when rendered, like all text)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("entry field is not text")
+    return clean_line(value)[:limit]
+
+
 @dataclass(frozen=True)
 class ListPage:
     """One generated list page (an index page or a tag page) and where it sits."""
 
-    path: str  # relative to the generated area, e.g. "page-2.md" or "tags/rusia.md"
+    path: str  # relative to the generated area, e.g. "page/2.md" or "tags/rusia.md"
+    stem: str  # the list it belongs to: "index" or "tags/rusia"
     title: str
     entries: tuple[IndexEntry, ...]
     number: int = 1
@@ -195,23 +219,21 @@ class Renderer:
         page per tag, as {path in the generated area: Markdown}."""
         ordered = newest_first(entries)
         pages = _paginate("index", "Briefings", ordered, page_size)
-        tags: dict[str, list[IndexEntry]] = {}
-        for entry in ordered:
-            for tag in entry.tags:
-                tags.setdefault(tag, []).append(entry)
-        tag_slugs = _tag_slugs(tags)
-        for tag, tagged in sorted(tags.items(), key=lambda t: t[0].casefold()):
-            pages += _paginate(f"tags/{tag_slugs[tag]}", tag, tagged, page_size, tag=tag)
+        tags = group_by_tag(ordered)
+        totals = {"index": len(ordered)}
+        for slug, (label, tagged) in sorted(tags.items(), key=lambda t: t[1][0].casefold()):
+            pages += _paginate(f"tags/{slug}", label, tagged, page_size, tag=label)
+            totals[f"tags/{slug}"] = len(tagged)
         tag_list = [
-            (tag, len(tags[tag]), f"tags/{tag_slugs[tag]}.md")
-            for tag in sorted(tags, key=str.casefold)
+            (label, len(tagged), f"tags/{slug}.md")
+            for slug, (label, tagged) in sorted(tags.items(), key=lambda t: t[1][0].casefold())
         ]
         rendered = {}
         for page in pages:
             rendered[page.path] = self._render(
                 INDEX_TEMPLATE,
                 page=page,
-                total=len(ordered) if page.tag is None else len(page.entries),
+                total=totals[page.stem],
                 engine=engine,
                 tags=tag_list if page.tag is None and page.number == 1 else [],
                 links=Links(self, page.path),
@@ -243,6 +265,7 @@ def _paginate(
     return [
         ListPage(
             path=paths[n],
+            stem=stem,
             title=title,
             entries=chunk,
             number=n + 1,
@@ -255,17 +278,23 @@ def _paginate(
     ]
 
 
-def _tag_slugs(tags: dict[str, list[IndexEntry]]) -> dict[str, str]:
-    from builder.seeds import slug_for
+def group_by_tag(entries: Sequence[IndexEntry]) -> dict[str, tuple[str, list[IndexEntry]]]:
+    """Tag slug -> (the tag as most entries spell it, its entries in order).
 
-    slugs: dict[str, str] = {}
-    taken: set[str] = set()
-    for tag in sorted(tags):
-        base = slug_for(tag)
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        slugs[tag] = slug
-    return slugs
+    A tag's page address depends on the tag alone: spellings that give the same slug
+    ("Rusia", "rusia") share one page.
+    """
+    spellings: dict[str, dict[str, int]] = {}
+    tagged: dict[str, list[IndexEntry]] = {}
+    for entry in entries:
+        for tag in entry.tags:
+            slug = slug_for(tag)
+            counts = spellings.setdefault(slug, {})
+            counts[tag] = counts.get(tag, 0) + 1
+            listed = tagged.setdefault(slug, [])
+            if not listed or listed[-1] is not entry:
+                listed.append(entry)
+    return {
+        slug: (min(counts, key=lambda tag: (-counts[tag], tag)), tagged[slug])
+        for slug, counts in spellings.items()
+    }
