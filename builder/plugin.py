@@ -1,10 +1,15 @@
 """The MkDocs plugin: ``mkdocs build`` and ``mkdocs serve`` regenerate the briefings first.
 
-Event handlers only; the work is the same :func:`builder.build.build` the CLI runs.
+Event handlers only; the work is the same :func:`builder.build.build` the CLI runs. This is
+one of the two error boundaries (the CLI is the other): whatever goes wrong becomes MkDocs'
+one-line ``PluginError``, with the traceback only under ``mkdocs -v``.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +21,30 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
+from builder.text import printable
 
 log = get_plugin_logger("briefings")
 # From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
 # takes about 20 ms a briefing here (10 s at 500, 98 s at 5,000; --dirty: 4 s at 5,000).
 DIRTY_HINT_BRIEFINGS = 500
+
+
+@contextmanager
+def _boundary() -> Iterator[None]:
+    """Any failure below as MkDocs' one-line PluginError; the traceback only with -v."""
+    try:
+        yield
+    except BriefingError as error:
+        raise PluginError(f"briefings: {printable(str(error))}") from None
+    except (PluginError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG):
+            raise  # 'mkdocs build -v': show where
+        raise PluginError(
+            f"briefings: unexpected {type(error).__name__}: {printable(str(error))} (run "
+            "'mkdocs build -v' to see where, and please report it)"
+        ) from None
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
@@ -36,7 +60,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        try:
+        with _boundary():
             self.settings = Settings.from_plugin(
                 self.config,
                 config_file=Path(config.config_file_path),
@@ -45,20 +69,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 site_name=str(config.site_name),
                 site_url=config.site_url,
             )
-        except BriefingError as error:
-            raise PluginError(str(error)) from None
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.settings is None:
             return
-        try:
-            report = build(self.settings)
-        except BriefingError as error:
-            raise PluginError(f"briefings: {error}") from None
-        # Warnings count in 'mkdocs build --strict', so a skipped seed fails a strict build.
+        settings = self.settings
+        with _boundary():
+            report = build(settings, on_wait=log.info)
+        # Errors and warnings both count in 'mkdocs build --strict', so a skipped seed fails
+        # a strict build; without --strict MkDocs goes on, as it does with its own warnings.
         for problem in report.problems:
-            log.warning(str(problem))
+            (log.error if problem.is_error else log.warning)(str(problem))
         log.info(report.summary())
         self.briefings = report.briefings
 
