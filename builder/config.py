@@ -96,6 +96,19 @@ class BriefingsConfig(base.Config):
     retry_seconds = _Number(default=60, minimum=0, unit=" s")
     lock_wait = _Number(default=300, minimum=0, unit=" s")
 
+    def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Every invalid option at once. MkDocs' own validation stops at the first failure,
+        so each failing option is reported, then set to its default to look further."""
+        errors: list[tuple[str, Exception]] = []
+        while True:
+            failed, warnings = super().validate()
+            fresh = [(key, error) for key, error in failed if key not in dict(errors)]
+            if not fresh:
+                return errors, warnings
+            errors += fresh
+            for key, _ in fresh:
+                self[key] = getattr(type(self), key).default
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -194,7 +207,7 @@ def load_settings(config_file: Path) -> Settings:
     propagate, config_log.propagate = config_log.propagate, False  # reported once, below
     try:
         config = load_config(config_file=str(config_file))
-    except exceptions.ConfigurationError as error:
+    except (exceptions.ConfigurationError, exceptions.Abort) as error:
         found = collected.errors or [str(error)]
         raise ConfigError(f"{config_file}: " + "; ".join(found)) from None
     except (OSError, ValueError) as error:  # unreadable or not YAML at all

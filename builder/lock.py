@@ -16,7 +16,6 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
 
 from builder.errors import BriefingError, StateError
 
@@ -40,16 +39,16 @@ def build_lock(
 ) -> Iterator[None]:
     """Hold ``folder/build.lock`` for the duration, waiting up to ``wait`` seconds for
     another build to finish (``on_wait`` is told once, with the other build's process)."""
-    handle = _open(folder / LOCK_NAME)
-    with handle:
+    fd = _open(folder / LOCK_NAME)
+    try:
         deadline = time.monotonic() + wait
         told = False
         while True:
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                holder = _holder(handle)
+                holder = _holder(fd)
                 if time.monotonic() >= deadline:
                     raise BuildLocked(
                         f"another build of this project (process {holder}) is still running "
@@ -62,22 +61,33 @@ def build_lock(
                     )
                     told = True
                 time.sleep(_POLL)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        _note(fd, f"{os.getpid()}\n")
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
-            handle.flush()
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            _note(fd, "")
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
-def _open(path: Path) -> TextIO:
+def _note(fd: int, text: str) -> None:
+    """Write who holds the lock, for the message of a build that waits; only a courtesy,
+    so a full disk does not stop the build here."""
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        if text:
+            os.pwrite(fd, text.encode(), 0)
+
+
+def _open(path: Path) -> int:
     """The lock file, opened without following a link and only if it is the builder's own
     plain file: a lock that is a link or a second name of another file would truncate it."""
+    if os.path.lexists(path.parent) and not path.parent.is_dir():
+        raise StateError(
+            f"{str(path.parent)!r} is not a folder: the builder keeps its cache and lock there; "
+            "move it away, or set plugins.briefings.cache_dir"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
@@ -87,6 +97,11 @@ def _open(path: Path) -> TextIO:
                 f"{str(path)!r} is a symbolic link; the lock file must be the builder's own "
                 "file: remove the link and build again"
             ) from None
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise StateError(
+                f"cannot open the lock file {str(path)!r}: the folder is read-only; make it "
+                "writable, or set plugins.briefings.cache_dir"
+            ) from None
         raise StateError(f"cannot open the lock file {str(path)!r}: {error.strerror}") from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
@@ -95,10 +110,12 @@ def _open(path: Path) -> TextIO:
             f"{str(path)!r} is not the builder's own lock file (a folder, a device, or a second "
             "name of another file): move it away and build again"
         )
-    return os.fdopen(fd, "r+", encoding="utf-8")
+    return fd
 
 
-def _holder(handle: TextIO) -> str:
-    handle.seek(0)
-    text = handle.read(20).strip()
+def _holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return "unknown"
     return text if text.isdigit() else "unknown"

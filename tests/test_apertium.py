@@ -63,6 +63,7 @@ def test_info_names_engine_and_data_version() -> None:
     assert "; data " in info.version
 
 
+@requires_apertium  # the pair is checked once the apertium command is found
 def test_missing_pair_is_reported_before_work() -> None:
     engine = ApertiumEngine(pair="xxx-yyy", timeout=120, jobs=1)
     with pytest.raises(EngineError, match="has no 'xxx-yyy' language pair"):
