@@ -95,7 +95,7 @@ class BuildReport:
 def open_engine(settings: Settings) -> Engine:
     """The configured engine, checked before any work starts."""
     engine = create_engine(
-        settings.engine,
+        settings.engine_name,
         apertium_pair=settings.apertium_pair,
         timeout=settings.timeout,
         jobs=settings.jobs,
@@ -335,7 +335,7 @@ def align(source: Source, translations: Mapping[str, Translation], engine: Engin
         seed=source.seed,
         title_parts=tuple(pair(s) for s in source.title),
         paragraphs=tuple(tuple(pair(s) for s in paragraph) for paragraph in source.body),
-        engine=engine,
+        engine_info=engine,
     )
 
 

@@ -123,7 +123,7 @@ class Settings:
     docs_dir: Path
     output_dir: str
     cache_dir: Path
-    engine: str
+    engine_name: str  # one of ENGINE_NAMES
     apertium_pair: str
     timeout: float
     jobs: int
@@ -151,7 +151,7 @@ class Settings:
     def with_engine(self, engine: str | None) -> Settings:
         """These settings with another engine (one of :data:`ENGINE_NAMES`, as the command
         line checked it)."""
-        return self if engine is None else replace(self, engine=engine)
+        return self if engine is None else replace(self, engine_name=engine)
 
     @classmethod
     def from_plugin(
@@ -173,7 +173,7 @@ class Settings:
             docs_dir=docs_dir,
             output_dir=options.output_dir,
             cache_dir=project / options.cache_dir,
-            engine=options.engine,
+            engine_name=options.engine,
             apertium_pair=options.apertium_pair,
             timeout=float(options.timeout),
             jobs=jobs,

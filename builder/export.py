@@ -32,8 +32,8 @@ def segment_records(briefings: Iterable[Briefing]) -> Iterator[dict[str, object]
                 "en": pair.en,
                 "unknown": list(pair.uncertain),
                 "reviewed": pair.reviewed,
-                "engine": briefing.engine.name,
-                "engine_version": briefing.engine.version,
+                "engine": briefing.engine_info.name,
+                "engine_version": briefing.engine_info.version,
             }
 
 

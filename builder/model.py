@@ -133,7 +133,7 @@ class Briefing:
     seed: Seed
     title_parts: tuple[AlignedSegment, ...]  # one, unless the title is very long
     paragraphs: tuple[tuple[AlignedSegment, ...], ...]
-    engine: EngineInfo
+    engine_info: EngineInfo  # the engine that made the machine English
 
     @property
     def title(self) -> AlignedSegment:

@@ -37,7 +37,7 @@ class IndexEntry:
     title_en: str
     date: dt.date | None
     source: str | None
-    engine: str
+    engine_label: str  # the label of the engine that translated it
     first_es: str = ""
     first_en: str = ""
     tags: tuple[str, ...] = ()
@@ -49,7 +49,7 @@ class IndexEntry:
             "title_en": self.title_en,
             "date": self.date.isoformat() if self.date else None,
             "source": self.source,
-            "engine": self.engine,
+            "engine_label": self.engine_label,
             "first_es": self.first_es,
             "first_en": self.first_en,
             "tags": list(self.tags),
@@ -76,7 +76,7 @@ class IndexEntry:
             title_en=_stored_text(data.get("title_en")),
             date=dt.date.fromisoformat(date) if date else None,
             source=_stored_text(data.get("source")) or None,
-            engine=_stored_text(data.get("engine")),
+            engine_label=_stored_text(data.get("engine_label", data.get("engine"))),
             first_es=_stored_text(data.get("first_es")),
             first_en=_stored_text(data.get("first_en")),
             tags=tuple(_stored_text(tag) for tag in tags if _stored_text(tag)),
@@ -94,7 +94,7 @@ class IndexEntry:
             briefing.title.en,
             meta.date,
             meta.source,
-            briefing.engine.label,
+            briefing.engine_info.label,
             first.es if first else "",
             first.en if first else "",
             meta.tags,
@@ -205,7 +205,7 @@ class Renderer:
 
     def briefing_page(self, briefing: Briefing) -> str:
         """The Markdown page of one briefing."""
-        return self._render(BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine)
+        return self._render(BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine_info)
 
     def list_pages(
         self,

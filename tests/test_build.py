@@ -357,7 +357,7 @@ def _entries(count: int) -> list[IndexEntry]:
             title_en=f"Note {n}",
             date=dt.date(2024, 1 + n % 12, 1 + n % 28) if n % 10 else None,
             source=None,
-            engine="Apertium",
+            engine_label="Apertium",
             first_es="Primera frase.",
             first_en="First sentence.",
             tags=("Rusia",) if n % 3 == 0 else (),

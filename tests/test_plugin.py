@@ -111,6 +111,47 @@ def test_serve_keeps_last_good_page_of_a_broken_seed(served: tuple[Path, str]) -
     assert wait_for(lambda: "El gato come" in (fetch(page) or ""), 60)
 
 
+def test_two_servers_on_one_project_both_serve_every_edit(make_project: ProjectFactory) -> None:
+    """A second 'mkdocs serve' waits for the other's build instead of failing its own."""
+    project = make_project({"nota.txt": SEED})
+    ports = [free_port(), free_port()]
+    servers = []
+    for n, port in enumerate(ports):
+        out = (project / f"serve-{n}.log").open("w", encoding="utf-8")
+        servers.append(
+            subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "tests.fake_run", "mkdocs", "serve"),
+                    *("-a", f"127.0.0.1:{port}"),
+                ],
+                cwd=project,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO)),
+                start_new_session=True,
+            )
+        )
+    try:
+        pages = [f"http://127.0.0.1:{port}/briefings/nota/" for port in ports]
+        for page in pages:
+            assert wait_for(lambda page=page: "El perro come" in (fetch(page) or ""), 60)
+        for word in ("gato", "loro", "pez"):
+            (project / "seeds" / "nota.txt").write_text(SEED.replace("perro", word), "utf-8")
+            for page in pages:
+                assert wait_for(lambda p=page, w=word: f"El {w} come" in (fetch(p) or ""), 60)
+        logs = "".join((project / f"serve-{n}.log").read_text("utf-8") for n in range(2))
+        assert "Traceback" not in logs and "Error" not in logs and "ERROR" not in logs
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGINT)
+        for server in servers:
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
 def test_unchanged_mkdocs_rebuild_writes_no_source_file(make_project: ProjectFactory) -> None:
     project = make_project({"nota.txt": SEED, "otra.txt": "Otra.\nHace sol.\n"})
     assert run_mkdocs(project, fake=True).returncode == 0
