@@ -133,12 +133,16 @@ def test_two_servers_on_one_project_both_serve_every_edit(make_project: ProjectF
         )
     try:
         pages = [f"http://127.0.0.1:{port}/briefings/nota/" for port in ports]
+
+        def serves(page: str, text: str) -> Callable[[], bool]:
+            return lambda: text in (fetch(page) or "")
+
         for page in pages:
-            assert wait_for(lambda page=page: "El perro come" in (fetch(page) or ""), 60)
+            assert wait_for(serves(page, "El perro come"), 60)
         for word in ("gato", "loro", "pez"):
             (project / "seeds" / "nota.txt").write_text(SEED.replace("perro", word), "utf-8")
             for page in pages:
-                assert wait_for(lambda p=page, w=word: f"El {w} come" in (fetch(p) or ""), 60)
+                assert wait_for(serves(page, f"El {word} come"), 60)
         logs = "".join((project / f"serve-{n}.log").read_text("utf-8") for n in range(2))
         assert "Traceback" not in logs and "Error" not in logs and "ERROR" not in logs
     finally:
