@@ -58,9 +58,8 @@ def make_project(root: Path, seeds: Path) -> Path:
 
 def spanish_text(seeds: Path) -> str:
     """The same Spanish the builder translates: every title and paragraph, one per line."""
-    files, _ = discover(seeds)
     lines: list[str] = []
-    for seed_file in files:
+    for seed_file in discover(seeds).files:
         seed, _ = read_seed(seed_file)
         lines.append(seed.title)
         lines.extend(p.text for p in seed.paragraphs)

@@ -16,6 +16,7 @@ import dataclasses
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import sacrebleu
@@ -24,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.pipeline import make_corpus, make_project  # noqa: E402
-from builder.build import collect, open_engine  # noqa: E402
+from builder.build import gather, open_engine  # noqa: E402
 from builder.config import load_settings  # noqa: E402
 from builder.model import Briefing  # noqa: E402
 
@@ -37,7 +38,7 @@ def reference_lines(refs: Path, names: list[str]) -> list[str]:
     return lines
 
 
-def pipeline_lines(briefings: list[Briefing]) -> list[str]:
+def pipeline_lines(briefings: Sequence[Briefing]) -> list[str]:
     lines: list[str] = []
     for briefing in sorted(briefings, key=lambda b: b.seed.name):
         lines.append(briefing.title.en)
@@ -45,7 +46,7 @@ def pipeline_lines(briefings: list[Briefing]) -> list[str]:
     return lines
 
 
-def spanish_lines(briefings: list[Briefing]) -> list[str]:
+def spanish_lines(briefings: Sequence[Briefing]) -> list[str]:
     lines: list[str] = []
     for briefing in sorted(briefings, key=lambda b: b.seed.name):
         lines.append(briefing.seed.title)
@@ -72,8 +73,8 @@ def main() -> int:
         project = make_project(root / "project", seeds)
         settings = dataclasses.replace(load_settings(project / "mkdocs.yml"), glossary_file=None)
         engine = open_engine(settings)
-        protected = collect(settings, engine)
-        plain = collect(dataclasses.replace(settings, protect=False), engine)
+        protected = gather(settings, engine)
+        plain = gather(dataclasses.replace(settings, protect=False), engine)
         assert not protected.problems and not plain.problems
         names = sorted(b.seed.name for b in protected.briefings)
         refs = reference_lines(root / "corpus" / "refs", names)

@@ -1,74 +1,77 @@
-"""The whole pipeline: read seeds, segment, translate, render, write. Writing comes last."""
+"""The whole pipeline, in order: find the seeds, see what changed since the last build, read
+and segment, translate, render, and only then write.
+
+``build()`` reads like a table of contents; each stage lives in a module of its own and
+returns a finished value. Only the edges touch the world: the seeds folder, the engine, the
+cache and the generated area.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder.cache import TranslationCache
+from builder.clock import build_time
 from builder.config import Settings
-from builder.corrections import Correction, load_corrections, sidecar_for, stale
-from builder.engines import Engine, create_engine
+from builder.engines import Engine, ReadsCapitals, create_engine
 from builder.errors import ConfigError, Problem
-from builder.export import build_time
 from builder.feed import FEED_NAME, atom_feed
-from builder.fingerprint import inputs_digest, seed_digest, seed_stamp
-from builder.glossary import load_glossary
+from builder.files import ensure_folder
+from builder.glossary import Glossary, load_glossary
 from builder.lock import build_lock
-from builder.model import AlignedSegment, Briefing, Seed, Segment, Translation
+from builder.model import AlignedSegment, Briefing, EngineInfo, Segment, Translation
 from builder.protect import Protector, acronyms
 from builder.render import IndexEntry, Renderer
-from builder.seeds import SeedFile, discover, read_seeds
-from builder.segment import segment_seed
+from builder.seeds import Discovery, SeedFile, discover
+from builder.sources import Source, Unreadable, read_sources
+from builder.state import Manifest, PageRecord, lists_digest, shared_digest
 from builder.translate import translate_protected
-from builder.write import Manifest, PageRecord, write_area
+from builder.write import apply
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Collection:
     """Briefings ready to render, and what went wrong on the way."""
 
-    briefings: list[Briefing] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    failed: set[str] = field(default_factory=set)  # seed file names that were skipped
-    seed_warnings: dict[str, list[Problem]] = field(default_factory=dict)
-    reused: int = 0  # briefings whose inputs had not changed: not read again
+    briefings: tuple[Briefing, ...]
+    problems: Mapping[str, tuple[Problem, ...]]  # by seed file name, for each seed read
+    failed: frozenset[str]  # seeds that could not be built this time
     segments: int = 0
     translated: int = 0
     from_cache: int = 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuildReport:
     """What a build did, for the summary line and the exit status."""
 
     collection: Collection
-    written: list[Path] = field(default_factory=list)
+    problems: tuple[Problem, ...]  # every problem, each once, in a stable order
+    reused: int  # briefings whose inputs had not changed: not even read again
+    skipped: int = 0  # seeds not built this time (their last good page, if any, stays)
+    written: tuple[Path, ...] = ()
     unchanged: int = 0
-    removed: list[Path] = field(default_factory=list)
+    removed: tuple[Path, ...] = ()
     seconds: float = 0.0
 
     @property
-    def problems(self) -> list[Problem]:
-        return self.collection.problems
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.is_error)
 
     @property
-    def skipped(self) -> int:
-        """Seeds not built this time: each has exactly one error."""
-        return sum(1 for p in self.collection.problems if p.severity == "error")
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
 
     @property
     def briefings(self) -> int:
         """Briefings in the site: rebuilt now or kept from before."""
-        return len(self.collection.briefings) + self.collection.reused
+        return len(self.collection.briefings) + self.reused
 
     def summary(self) -> str:
         c = self.collection
@@ -82,16 +85,17 @@ class BuildReport:
             parts.append(f"{len(self.removed)} removed")
         if self.skipped:
             parts.append(f"{self.skipped} seed{'s' if self.skipped != 1 else ''} skipped")
-        warnings = sum(1 for p in c.problems if p.severity == "warning")
-        if warnings:
-            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        if self.errors:
+            parts.append(f"{self.errors} error{'s' if self.errors != 1 else ''}")
+        if self.warnings:
+            parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
         return ", ".join(parts) + f" in {self.seconds:.2f} s"
 
 
 def open_engine(settings: Settings) -> Engine:
     """The configured engine, checked before any work starts."""
     engine = create_engine(
-        settings.engine,
+        settings.engine_name,
         apertium_pair=settings.apertium_pair,
         timeout=settings.timeout,
         jobs=settings.jobs,
@@ -103,222 +107,265 @@ def open_engine(settings: Settings) -> Engine:
     return engine
 
 
-def discover_seeds(settings: Settings) -> tuple[list[SeedFile], list[Problem]]:
+def discover_seeds(settings: Settings) -> Discovery:
     if not settings.seeds_dir.is_dir():
         raise ConfigError(f"seeds folder {str(settings.seeds_dir)!r} does not exist")
     return discover(settings.seeds_dir)
 
 
-def collect(
+def build(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    show_progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the Markdown of every briefing and the list pages into the generated area."""
+    started = time.perf_counter()
+    engine = engine or open_engine(settings)
+    renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
+    with build_lock(settings.cache_dir, wait=settings.lock_wait, on_wait=on_wait):
+        area = prepare_area(settings)
+        old, state_problems = Manifest.load(area)
+        discovery = discover_seeds(settings)
+        with TranslationCache(settings.cache_file) as cache:
+            glossary, glossary_problems = current_glossary(settings, cache)
+            shared = shared_digest(settings, engine.info, glossary)
+            changes = old.changes(area, settings.seeds_dir, discovery.files, shared)
+            collection = collect(
+                settings, engine, cache, glossary, changes.fresh, show_progress=show_progress
+            )
+            cache_problems = tuple(cache.problems)
+
+        records: dict[str, PageRecord] = {}
+        pages: dict[str, str] = {}
+        for briefing in collection.briefings:
+            name = briefing.seed.name
+            record = PageRecord(
+                f"{briefing.seed.slug}.md",
+                IndexEntry.from_briefing(briefing),
+                changes.digests[name],
+                tuple(p for p in collection.problems[name] if not p.is_error),
+                shared=shared,
+                stamp=changes.stamps[name],
+            )
+            records[name] = record
+            pages[record.page] = renderer.briefing_page(briefing)
+        failed = collection.failed | discovery.refused
+        kept = {n: old.records[n] for n in sorted(failed) if n in old.records}
+        claimed = {record.page for record in records.values()}
+        for name, record in (kept | dict(changes.reused)).items():
+            if record.page not in claimed:
+                records.setdefault(name, record)
+
+        new = Manifest(dict(sorted(records.items())))
+        entries = {name: record.entry for name, record in new.records.items()}
+        undated_day = (
+            "" if any(e.date for e in entries.values()) else build_time().date().isoformat()
+        )
+        digest = lists_digest(shared, settings, entries, undated_day)
+        list_pages = None
+        if old.lists_outdated(area, digest):
+            list_pages = make_lists(settings, renderer, engine.info, entries.values())
+            new = Manifest(new.records, tuple(sorted(list_pages)), digest)
+        else:
+            new = Manifest(new.records, old.lists, digest)
+        written = apply(area, old.plan(area, new, pages, list_pages))
+
+    problems = report_order(
+        (*state_problems, *cache_problems, *glossary_problems),
+        discovery.problems,
+        collection.problems,
+        {name: record.warnings for name, record in changes.reused.items()},
+    )
+    return BuildReport(
+        collection,
+        problems,
+        reused=len(changes.reused),
+        skipped=len(failed),
+        written=written.written,
+        unchanged=written.unchanged + (len(new.lists) if list_pages is None else 0),
+        removed=written.removed,
+        seconds=time.perf_counter() - started,
+    )
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Every briefing of the project, translated but not written (for exports)."""
+
+    briefings: tuple[Briefing, ...]
+    problems: tuple[Problem, ...]
+
+
+def gather(
     settings: Settings,
     engine: Engine,
     *,
-    seed_files: list[SeedFile] | None = None,
+    show_progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> Gathered:
+    """Read and translate every seed (filling the cache), writing no page."""
+    with build_lock(settings.cache_dir, wait=settings.lock_wait, on_wait=on_wait):
+        discovery = discover_seeds(settings)
+        with TranslationCache(settings.cache_file) as cache:
+            glossary, glossary_problems = current_glossary(settings, cache)
+            collection = collect(
+                settings, engine, cache, glossary, discovery.files, show_progress=show_progress
+            )
+            cache_problems = tuple(cache.problems)
+    problems = report_order(
+        (*cache_problems, *glossary_problems), discovery.problems, collection.problems, {}
+    )
+    return Gathered(collection.briefings, problems)
+
+
+def prepare_area(settings: Settings) -> Path:
+    """The generated area as a real folder inside ``docs_dir``: never a link to elsewhere."""
+    if not settings.docs_dir.is_dir():
+        raise ConfigError(f"docs_dir {str(settings.docs_dir)!r} does not exist")
+    return ensure_folder(settings.docs_dir, Path(settings.output_dir))
+
+
+def current_glossary(settings: Settings, cache: TranslationCache) -> tuple[Glossary, list[Problem]]:
+    """The glossary to use: the file's, or, while it has problems, the last good one, so
+    that pages are not republished without their terms."""
+    path = settings.glossary_file
+    glossary, problems = load_glossary(path)
+    key = f"glossary:{path}"
+    if not any(problem.is_error for problem in problems):
+        if cache.recall(key) != glossary.to_json():
+            cache.remember(key, glossary.to_json())
+        return glossary, problems
+    last = Glossary.from_json(cache.recall(key))
+    if last is None or path is None:
+        return glossary, problems
+    note = Problem(
+        path,
+        f"the last good glossary ({len(last.terms)} terms) is used until the problems above "
+        "are fixed",
+        severity="warning",
+    )
+    return last, [*problems, note]
+
+
+def collect(
+    settings: Settings,
+    engine: Engine,
+    cache: TranslationCache,
+    glossary: Glossary,
+    seed_files: Iterable[SeedFile],
+    *,
     show_progress: bool = False,
 ) -> Collection:
-    """Read, segment and translate the seeds (all of them unless ``seed_files`` says which);
-    no file is written but the cache."""
-    collection = Collection()
-    if seed_files is None:
-        seed_files, problems = discover_seeds(settings)
-        collection.problems.extend(problems)
-    segmented: list[tuple[Seed, Segment, list[list[Segment]]]] = []
-    for seed_file, result, warnings in read_seeds(seed_files, settings.seed_encoding):
-        collection.problems.extend(warnings)
-        collection.seed_warnings.setdefault(seed_file.path.name, []).extend(warnings)
-        if isinstance(result, Seed):
-            title, body = segment_seed(result)
-            segmented.append((result, title, body))
+    """Read, segment and translate the given seeds; no file is written but the cache."""
+    sources: list[Source] = []
+    problems: dict[str, tuple[Problem, ...]] = {}
+    failed: set[str] = set()
+    for item in read_sources(
+        seed_files, encoding=settings.seed_encoding, max_bytes=settings.max_seed_bytes
+    ):
+        if isinstance(item, Unreadable):
+            problems[item.name] = item.problems
+            failed.add(item.name)
         else:
-            collection.problems.append(Problem.from_seed_error(result))
-            collection.failed.add(seed_file.path.name)
-
-    sources = [
-        segment.es
-        for _, title, body in segmented
-        for segment in (title, *(s for paragraph in body for s in paragraph))
-    ]
-    glossary, glossary_problems = load_glossary(settings.glossary_file)
-    collection.problems.extend(glossary_problems)
-    with TranslationCache(settings.cache_file) as cache:
-        protector = (
-            Protector(
-                glossary,
-                cache.ordinary_capitals(engine.info, acronyms(sources), engine.ordinary_capitals),
-            )
-            if settings.protect
-            else Protector(glossary, generic=False)
-        )
-        outcome = translate_protected(
-            sources, engine, cache, protector, show_progress=show_progress
-        )
-    collection.segments = len(sources)
-    collection.translated = outcome.translated
-    collection.from_cache = outcome.from_cache
-    translations = outcome.translations
-
-    for seed, title, body in segmented:
-        sidecar = sidecar_for(seed.path)
-        corrections, problems = load_corrections(sidecar)
-        everything = [title, *(x for p in body for x in p)]
-        problems += stale(sidecar, corrections, (s.es for s in everything))
-        collection.problems.extend(problems)
-        collection.seed_warnings.setdefault(seed.name, []).extend(problems)
-        missing = [s for s in everything if s.es not in translations and s.es not in corrections]
+            sources.append(item)
+    texts = [segment.es for source in sources for segment in source.segments()]
+    protector = make_protector(settings, engine, cache, glossary, texts)
+    outcome = translate_protected(texts, engine, cache, protector, show_progress=show_progress)
+    briefings = []
+    for source in sources:
+        missing = [
+            s
+            for s in source.segments()
+            if s.es not in outcome.translations and s.es not in source.corrections
+        ]
         if missing:
             reason = outcome.error or "no translation"
-            collection.problems.append(
+            problems[source.name] = (
+                *source.warnings,
                 Problem(
-                    seed.path,
-                    f"not translated by {engine.info.label} ({len(missing)} segments): {reason}; "
-                    "its last good page is kept and the next build retries",
+                    source.seed.path,
+                    f"not translated by {engine.info.label} ({len(missing)} segments): "
+                    f"{reason}; its last good page is kept and the next build retries",
                     missing[0].line,
-                )
+                ),
             )
-            collection.failed.add(seed.name)
+            failed.add(source.name)
             continue
-        collection.briefings.append(_align(seed, title, body, translations, corrections, engine))
-    return collection
+        problems[source.name] = source.warnings
+        briefings.append(align(source, outcome.translations, engine.info))
+    return Collection(
+        tuple(briefings),
+        problems,
+        frozenset(failed),
+        segments=len(texts),
+        translated=outcome.translated,
+        from_cache=outcome.from_cache,
+    )
 
 
-def _align(
-    seed: Seed,
-    title: Segment,
-    body: list[list[Segment]],
-    translations: dict[str, Translation],
-    corrections: dict[str, Correction],
+def make_protector(
+    settings: Settings,
     engine: Engine,
-) -> Briefing:
+    cache: TranslationCache,
+    glossary: Glossary,
+    texts: Sequence[str],
+) -> Protector:
+    """Glossary terms always; URLs, numbers and acronyms the engine would misread unless
+    generic protection is off."""
+    if not settings.protect:
+        return Protector(glossary, generic=False)
+    capitals: set[str] = set()
+    if isinstance(engine, ReadsCapitals):
+        capitals = cache.ordinary_capitals(engine.info, acronyms(texts), engine.ordinary_capitals)
+    return Protector(glossary, capitals)
+
+
+def align(source: Source, translations: Mapping[str, Translation], engine: EngineInfo) -> Briefing:
+    """Each Spanish segment with its English: an editor's correction, else the engine's."""
+
     def pair(segment: Segment) -> AlignedSegment:
-        correction = corrections.get(segment.es)
+        correction = source.corrections.get(segment.es)
         if correction is not None:
             return AlignedSegment(segment, Translation(correction.en), reviewed=True)
         return AlignedSegment(segment, translations[segment.es])
 
     return Briefing(
-        seed=seed,
-        title=pair(title),
-        paragraphs=tuple(tuple(pair(s) for s in paragraph) for paragraph in body),
-        engine=engine.info,
+        seed=source.seed,
+        title_parts=tuple(pair(s) for s in source.title),
+        paragraphs=tuple(tuple(pair(s) for s in paragraph) for paragraph in source.body),
+        engine_info=engine,
     )
 
 
-@dataclass
-class BriefingLists:
-    """The index pages, the tag pages and the Atom feed (a :class:`ListMaker`)."""
-
-    settings: Settings
-    renderer: Renderer
-    engine: Engine
-    inputs: str  # digest of templates, glossary, engine and builder code
-
-    def key(self, entries: Mapping[str, IndexEntry]) -> str:
-        digest = hashlib.sha256(self.inputs.encode() + b"\0")
-        for part in (self.settings.site_name, self.settings.site_url, self.settings.output_dir):
-            digest.update(str(part).encode() + b"\0")
-        digest.update(json.dumps([e.to_json() for e in entries.values()]).encode())
-        if not any(e.date for e in entries.values()):  # the feed is then dated by the build
-            digest.update(build_time().date().isoformat().encode())
-        return digest.hexdigest()
-
-    def pages(self, entries: Mapping[str, IndexEntry]) -> dict[str, str]:
-        listed = list(entries.values())
-        renderer = self.renderer
-        lists = renderer.list_pages(listed, self.engine.info, feed=FEED_NAME)
-        lists[FEED_NAME] = atom_feed(
-            listed,
-            site_name=self.settings.site_name,
-            site_url=self.settings.site_url,
-            area_url=self.settings.output_dir.strip("/") + "/",
-            briefing_url={e.slug: renderer.link("index.md", f"{e.slug}.md") for e in listed},
-        )
-        return lists
-
-
-@dataclass
-class Changes:
-    """Which seeds need building, and which pages can stay as the manifest says."""
-
-    fresh: list[SeedFile] = field(default_factory=list)
-    reused: dict[str, PageRecord] = field(default_factory=dict)
-    fingerprints: dict[str, str] = field(default_factory=dict)  # of the fresh seeds
-    stamps: dict[str, str] = field(default_factory=dict)  # size and mtime of every seed
-
-
-def find_changes(
-    settings: Settings, old: Manifest, seed_files: list[SeedFile], inputs: str
-) -> Changes:
-    """Compare each seed with its manifest record: by size and mtime first, then by content."""
-    changes = Changes()
-    names = set(os.listdir(settings.seeds_dir))
-    written_pages = set(os.listdir(settings.area)) if settings.area.is_dir() else set()
-    for seed_file in seed_files:
-        name = seed_file.path.name
-        sidecar = sidecar_for(seed_file.path).name in names
-        changes.stamps[name] = stamp = seed_stamp(seed_file.path, sidecar)
-        record = old.records.get(name)
-        if (
-            record is None
-            or record.entry.slug != seed_file.slug
-            or record.page not in written_pages
-        ):
-            changes.fresh.append(seed_file)
-            changes.fingerprints[name] = seed_digest(inputs, seed_file.path)
-        elif record.inputs == inputs and record.stamp == stamp and record.fingerprint:
-            changes.reused[name] = record  # nothing read: size and time as before
-        elif record.fingerprint == (fingerprint := seed_digest(inputs, seed_file.path)):
-            changes.reused[name] = replace(record, inputs=inputs, stamp=stamp)
-        else:
-            changes.fresh.append(seed_file)
-            changes.fingerprints[name] = fingerprint
-    return changes
-
-
-def build(
-    settings: Settings, *, engine: Engine | None = None, show_progress: bool = False
-) -> BuildReport:
-    """Build the Markdown of every briefing and the index into the generated area."""
-    started = time.perf_counter()
-    engine = engine or open_engine(settings)
-    renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
-    with build_lock(settings.cache_dir):
-        old = Manifest.load(settings.area)
-        seed_files, refused = discover_seeds(settings)
-        inputs = inputs_digest(settings, engine.info)
-        changes = find_changes(settings, old, seed_files, inputs)
-        collection = collect(
-            settings, engine, seed_files=changes.fresh, show_progress=show_progress
-        )
-        collection.problems[:0] = refused
-        for record in changes.reused.values():
-            collection.problems.extend(record.warnings)
-        collection.reused = len(changes.reused)
-        pages = {
-            b.seed.name: (
-                PageRecord(
-                    f"{b.seed.slug}.md",
-                    IndexEntry.from_briefing(b),
-                    changes.fingerprints[b.seed.name],
-                    tuple(collection.seed_warnings.get(b.seed.name, ())),
-                    inputs=inputs,
-                    stamp=changes.stamps[b.seed.name],
-                ),
-                renderer.briefing_page(b),
-            )
-            for b in collection.briefings
-        }
-        kept = {n: old.records[n] for n in collection.failed if n in old.records} | changes.reused
-        written = write_area(
-            settings.area,
-            old,
-            pages,
-            kept=kept,
-            lists=BriefingLists(settings, renderer, engine, inputs),
-        )
-    return BuildReport(
-        collection,
-        written=written.written,
-        unchanged=written.unchanged,
-        removed=written.removed,
-        seconds=time.perf_counter() - started,
+def make_lists(
+    settings: Settings, renderer: Renderer, engine: EngineInfo, entries: Iterable[IndexEntry]
+) -> dict[str, str]:
+    """The index pages, the tag pages and the Atom feed, by path in the area."""
+    listed = list(entries)
+    lists = renderer.list_pages(listed, engine, feed=FEED_NAME)
+    lists[FEED_NAME] = atom_feed(
+        listed,
+        site_name=settings.site_name,
+        site_url=settings.site_url,
+        area_url=settings.output_dir.strip("/") + "/",
+        briefing_url={e.slug: renderer.link("index.md", f"{e.slug}.md") for e in listed},
     )
+    return lists
+
+
+def report_order(
+    general: Iterable[Problem],
+    refused: Iterable[Problem],
+    by_seed: Mapping[str, Iterable[Problem]],
+    reused: Mapping[str, Iterable[Problem]],
+) -> tuple[Problem, ...]:
+    """Every problem once: the builder's own files and the glossary first, then each seed's
+    in name order."""
+    seeds: dict[str, list[Problem]] = {}
+    for problem in refused:
+        seeds.setdefault(problem.path.name, []).append(problem)
+    for name, problems in (*by_seed.items(), *reused.items()):
+        seeds.setdefault(name, []).extend(problems)
+    return (*general, *(p for name in sorted(seeds) for p in seeds[name]))

@@ -2,19 +2,31 @@
 
 SQLite gives atomic commits, so a build killed at any moment leaves the cache readable with
 every batch that was committed before. Only successful translations are ever stored.
+
+The cache is the builder's own file, but a restored CI cache or a full disk can break it:
+a damaged or foreign file is moved aside (``translations.sqlite3.damaged-1``) and a new
+cache is started, with one warning; a cache from a newer version of the builder is refused;
+a cache that cannot be written stops the build with a message that says what to do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from pathlib import Path
+from typing import TypeVar
 
+from builder.errors import Problem, StateError
 from builder.model import EngineInfo, Translation
+from builder.text import clean_line
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+_TABLES = {"translation", "capitals", "document"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translation (
     engine TEXT NOT NULL,
@@ -31,9 +43,14 @@ CREATE TABLE IF NOT EXISTS capitals (
     ordinary INTEGER NOT NULL,
     PRIMARY KEY (engine, engine_version, word)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS document (
+    name TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
 """
 # SQLite allows 32766 parameters; stay well under it and keep statements small.
 _CHUNK = 500
+_T = TypeVar("_T")
 
 
 class TranslationCache:
@@ -41,16 +58,82 @@ class TranslationCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
-            raise RuntimeError(f"{path} has cache schema {version}; expected {SCHEMA_VERSION}")
-        with self._db:
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self.problems: list[Problem] = []  # what opening it found (a damaged file moved aside)
+        _check_folder(path)
+        try:
+            self._db = self._connect()
+        except _Damaged as damage:
+            self._move_aside(str(damage))
+            self._db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        if os.path.lexists(self.path) and not stat.S_ISREG(os.lstat(self.path).st_mode):
+            raise StateError(
+                f"{str(self.path)!r} is not a file: it is where translations are cached; "
+                "move it away and build again"
+            )
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            with _errors(self.path):
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                tables = {
+                    row[0]
+                    for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"{str(self.path)!r} was made by a newer version of the builder (cache "
+                    f"schema {version}; this one reads up to {SCHEMA_VERSION}): upgrade the "
+                    "builder, or move the cache away to start a new one"
+                )
+            if tables - _TABLES or (version == 0 and tables):
+                raise _Damaged("holds tables that are not the builder's")
+            with _errors(self.path):
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                with db:
+                    db.executescript(_SCHEMA)
+                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self, why: str) -> None:
+        """Keep a damaged cache for inspection, under a new name, and start a new one."""
+        number = 1
+        while os.path.lexists(f"{self.path}.damaged-{number}"):
+            number += 1
+        aside = Path(f"{self.path}.damaged-{number}")
+        try:
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+        except OSError as error:
+            raise StateError(
+                f"{str(self.path)!r} is damaged ({why}) and cannot be moved aside "
+                f"({error.strerror}): delete it and build again"
+            ) from None
+        self.problems.append(
+            Problem(
+                self.path,
+                f"was damaged ({why}); it was moved to {aside.name!r} and a new cache started "
+                "(sentences are translated again)",
+                severity="warning",
+            )
+        )
+
+    def _recover(self, action: Callable[[], _T], empty: _T) -> _T:
+        """Run ``action``; if the file turns out damaged, move it aside and go on without it."""
+        try:
+            with _errors(self.path):
+                return action()
+        except _Damaged as damage:
+            self._db.close()
+            self._move_aside(str(damage))
+            self._db = self._connect()
+            return empty
 
     def close(self) -> None:
         self._db.close()
@@ -63,26 +146,39 @@ class TranslationCache:
 
     def lookup(self, engine: EngineInfo, sources: Iterable[str]) -> dict[str, Translation]:
         """The cached translations among ``sources``."""
-        found: dict[str, Translation] = {}
-        for chunk in _chunks(list(dict.fromkeys(sources)), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            query = (
-                "SELECT source, target, unknown FROM translation "  # noqa: S608 (only '?' marks)
-                f"WHERE engine = ? AND engine_version = ? AND source IN ({marks})"
-            )
-            with closing(self._db.execute(query, (engine.name, engine.version, *chunk))) as rows:
-                for source, target, unknown in rows:
-                    found[source] = Translation(target, tuple(json.loads(unknown)))
-        return found
+
+        def run() -> dict[str, Translation]:
+            found: dict[str, Translation] = {}
+            for chunk in _chunks(list(dict.fromkeys(sources)), _CHUNK):
+                marks = ",".join("?" * len(chunk))
+                query = (
+                    "SELECT source, target, unknown FROM translation "  # noqa: S608 ('?' marks)
+                    f"WHERE engine = ? AND engine_version = ? AND source IN ({marks})"
+                )
+                params = (engine.name, engine.version, *chunk)
+                with closing(self._db.execute(query, params)) as rows:
+                    for source, target, unknown in rows:
+                        translation = _stored_translation(target, unknown)
+                        if translation is not None:
+                            found[source] = translation
+            return found
+
+        return self._recover(run, {})
 
     def store(self, engine: EngineInfo, translations: Mapping[str, Translation]) -> None:
         """Store translations in one transaction: all of them or, if interrupted, none."""
-        rows = (
+        rows = [
             (engine.name, engine.version, source, t.text, json.dumps(list(t.unknown)))
             for source, t in translations.items()
-        )
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO translation VALUES (?, ?, ?, ?, ?)", rows)
+        ]
+
+        def run() -> None:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO translation VALUES (?, ?, ?, ?, ?)", rows
+                )
+
+        self._recover(run, None)
 
     def ordinary_capitals(
         self, engine: EngineInfo, words: Iterable[str], ask: Callable[[set[str]], set[str]]
@@ -90,25 +186,114 @@ class TranslationCache:
         """Which all-capitals words the engine reads as ordinary words; ``ask`` the engine only
         about words it was never asked about."""
         wanted = set(words)
-        known: dict[str, bool] = {}
-        for chunk in _chunks(sorted(wanted), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            query = (
-                "SELECT word, ordinary FROM capitals "  # noqa: S608 (only '?' marks)
-                f"WHERE engine = ? AND engine_version = ? AND word IN ({marks})"
-            )
-            with closing(self._db.execute(query, (engine.name, engine.version, *chunk))) as rows:
-                known.update((word, bool(ordinary)) for word, ordinary in rows)
-        missing = wanted - set(known)
+
+        def known() -> dict[str, bool]:
+            found: dict[str, bool] = {}
+            for chunk in _chunks(sorted(wanted), _CHUNK):
+                marks = ",".join("?" * len(chunk))
+                query = (
+                    "SELECT word, ordinary FROM capitals "  # noqa: S608 (only '?' marks)
+                    f"WHERE engine = ? AND engine_version = ? AND word IN ({marks})"
+                )
+                params = (engine.name, engine.version, *chunk)
+                with closing(self._db.execute(query, params)) as rows:
+                    found.update((word, bool(ordinary)) for word, ordinary in rows)
+            return found
+
+        answers: dict[str, bool] = self._recover(known, {})
+        missing = wanted - set(answers)
         if missing:
             ordinary = ask(missing)
+            rows = [(engine.name, engine.version, w, int(w in ordinary)) for w in sorted(missing)]
+
+            def run() -> None:
+                with self._db:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO capitals VALUES (?, ?, ?, ?)", rows
+                    )
+
+            self._recover(run, None)
+            answers.update((word, word in ordinary) for word in missing)
+        return {word for word, ordinary in answers.items() if ordinary}
+
+    def recall(self, name: str) -> object | None:
+        """A document the builder remembered under ``name`` (None if none or unreadable)."""
+
+        def run() -> object | None:
+            row = self._db.execute("SELECT body FROM document WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return None
+            try:
+                value: object = json.loads(row[0])
+            except (ValueError, RecursionError, TypeError):
+                return None
+            return value
+
+        return self._recover(run, None)
+
+    def remember(self, name: str, value: object) -> None:
+        """Keep ``value`` (JSON) under ``name`` for later builds."""
+        body = json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+        def run() -> None:
             with self._db:
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO capitals VALUES (?, ?, ?, ?)",
-                    [(engine.name, engine.version, w, int(w in ordinary)) for w in sorted(missing)],
-                )
-            known.update((word, word in ordinary) for word in missing)
-        return {word for word, ordinary in known.items() if ordinary}
+                self._db.execute("INSERT OR REPLACE INTO document VALUES (?, ?)", (name, body))
+
+        self._recover(run, None)
+
+
+class _Damaged(Exception):
+    """The cache file is not a database the builder can use."""
+
+
+@contextlib.contextmanager
+def _errors(path: Path) -> Iterator[None]:
+    """SQLite's errors as the builder's: a damaged file, or a one-line reason to stop."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        text = str(error)
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            why = "it is read-only: make the folder and file writable, or set cache_dir"
+        elif "disk is full" in text or "disk I/O" in text:
+            why = "the disk is full (or failing): free some space and build again"
+        elif "locked" in text:
+            why = "another program holds it locked: close it and build again"
+        elif "malformed" in text or "not a database" in text:
+            raise _Damaged(text) from None
+        else:
+            why = text
+        raise StateError(f"cannot use the translation cache {str(path)!r}: {why}") from None
+    except sqlite3.DatabaseError as error:  # not a database, malformed, ...
+        raise _Damaged(str(error)) from None
+
+
+def _check_folder(path: Path) -> None:
+    folder = path.parent
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise StateError(
+            f"{str(folder)!r} is not a folder: it is where translations are cached; move it "
+            "away or set plugins.briefings.cache_dir"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StateError(
+            f"cannot create the cache folder {str(folder)!r}: {error.strerror}"
+        ) from None
+
+
+def _stored_translation(target: object, unknown: object) -> Translation | None:
+    """A cached row, checked: a row anyone could have changed is dropped if it is odd."""
+    if not isinstance(target, str) or not isinstance(unknown, str):
+        return None
+    try:
+        words = json.loads(unknown)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
+        return None
+    return Translation(clean_line(target), tuple(clean_line(word) for word in words))
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -1,4 +1,6 @@
-"""``briefings check``: validate seeds and templates without translating anything."""
+"""``briefings check``: every problem a build would report about its inputs, found without
+an engine: the seeds (through the same read loop as a build), the glossary and the
+templates."""
 
 from __future__ import annotations
 
@@ -6,33 +8,28 @@ from pathlib import Path
 
 import jinja2
 
+from builder.build import discover_seeds
 from builder.config import Settings
-from builder.corrections import load_corrections, sidecar_for, stale
-from builder.errors import ConfigError, Problem
+from builder.errors import Problem
 from builder.glossary import load_glossary
 from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE
-from builder.seeds import discover, read_seeds
-from builder.segment import segment_seed
+from builder.sources import Unreadable, read_sources
 
 
 def check(settings: Settings) -> list[Problem]:
-    """Every problem a build would report about its inputs, found without an engine."""
-    if not settings.seeds_dir.is_dir():
-        raise ConfigError(f"seeds folder {str(settings.seeds_dir)!r} does not exist")
-    seed_files, problems = discover(settings.seeds_dir)
-    for _, result, warnings in read_seeds(seed_files, settings.seed_encoding):
-        problems.extend(warnings)
-        if isinstance(result, Exception):
-            problems.append(Problem.from_seed_error(result))
-            continue
-        title, body = segment_seed(result)
-        sidecar = sidecar_for(result.path)
-        corrections, sidecar_problems = load_corrections(sidecar)
-        problems.extend(sidecar_problems)
-        sentences = [title.es, *(s.es for paragraph in body for s in paragraph)]
-        problems.extend(stale(sidecar, corrections, sentences))
-    problems.extend(load_glossary(settings.glossary_file)[1])
-    problems.extend(check_templates(settings.templates_dir))
+    """Every problem of the project's inputs, in the order a build reports them."""
+    problems = list(load_glossary(settings.glossary_file)[1])
+    discovery = discover_seeds(settings)
+    by_seed: dict[str, list[Problem]] = {}
+    for problem in discovery.problems:
+        by_seed.setdefault(problem.path.name, []).append(problem)
+    for item in read_sources(
+        discovery.files, encoding=settings.seed_encoding, max_bytes=settings.max_seed_bytes
+    ):
+        found = item.problems if isinstance(item, Unreadable) else item.warnings
+        by_seed.setdefault(item.name, []).extend(found)
+    problems += [problem for name in sorted(by_seed) for problem in by_seed[name]]
+    problems += check_templates(settings.templates_dir)
     return problems
 
 
@@ -44,8 +41,8 @@ def check_templates(templates_dir: Path) -> list[Problem]:
         path = templates_dir / name
         try:
             source = path.read_text(encoding="utf-8")
-        except OSError as error:
-            problems.append(Problem(path, f"cannot be read: {error.strerror}"))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(path, f"cannot be read: {error}"))
             continue
         try:
             env.parse(source, name, str(path))

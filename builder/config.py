@@ -7,6 +7,7 @@ The options are declared with MkDocs' own ``config_options`` so that ``mkdocs bu
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -38,12 +39,49 @@ class _AreaPath(c.Type[str]):
         return str(path)
 
 
+class _Number(c.Type[int]):
+    """A whole number at least ``minimum``."""
+
+    def __init__(self, default: int, minimum: int, unit: str = "") -> None:
+        super().__init__(int, default=default)
+        self.minimum = minimum
+        self.unit = unit
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool):
+            raise base.ValidationError(f"must be a whole number, not {value!r}")
+        number = super().run_validation(value)
+        if number < self.minimum:
+            raise base.ValidationError(f"must be {self.minimum}{self.unit} or more (got {number})")
+        return number
+
+
+class _Encoding(c.Type[str]):
+    """The name of a text encoding Python knows."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        name = super().run_validation(value)
+        try:
+            info = codecs.lookup(name)
+        except LookupError:
+            raise base.ValidationError(
+                f"unknown encoding {name!r} (try utf-8 or windows-1252)"
+            ) from None
+        if not getattr(info, "_is_text_encoding", True):
+            raise base.ValidationError(f"{name!r} is not a text encoding")
+        return name
+
+
 class BriefingsConfig(base.Config):
-    """The ``plugins: - briefings:`` options."""
+    """The ``plugins: - briefings:`` options: their only declaration and their defaults."""
 
     enabled = c.Type(bool, default=True)
     seeds_dir = c.Type(str, default="seeds")
-    seed_encoding = c.Type(str, default="utf-8")
+    seed_encoding = _Encoding(default="utf-8")
+    max_seed_kb = _Number(default=1024, minimum=1, unit=" KB")
     templates_dir = c.Type(str, default="templates")
     glossary = c.Type(str, default="glossary.yml")
     protect = c.Type(bool, default=True)
@@ -51,16 +89,33 @@ class BriefingsConfig(base.Config):
     cache_dir = c.Type(str, default=".briefings-cache")
     engine = c.Choice(ENGINE_NAMES, default="apertium")
     apertium_pair = c.Type(str, default="spa-eng")
-    timeout = c.Type(int, default=120)
-    jobs = c.Type(int, default=0)
+    timeout = _Number(default=120, minimum=1, unit=" s")
+    jobs = _Number(default=0, minimum=0)
     libre_url = c.Optional(c.URL())
-    request_timeout = c.Type(int, default=30)
-    retry_seconds = c.Type(int, default=60)
+    request_timeout = _Number(default=30, minimum=1, unit=" s")
+    retry_seconds = _Number(default=60, minimum=0, unit=" s")
+    lock_wait = _Number(default=300, minimum=0, unit=" s")
+
+    def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Every invalid option at once. MkDocs' own validation stops at the first failure,
+        so each failing option is reported, then set to its default to look further."""
+        errors: list[tuple[str, Exception]] = []
+        while True:
+            failed, warnings = super().validate()
+            fresh = [(key, error) for key, error in failed if key not in dict(errors)]
+            if not fresh:
+                return errors, warnings
+            errors += fresh
+            for key, _ in fresh:
+                self[key] = getattr(type(self), key).default
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a build needs, with paths resolved against the project folder."""
+    """Everything a build needs, with paths resolved against the project folder.
+
+    Made from :class:`BriefingsConfig` (:meth:`from_plugin`), which holds every default.
+    """
 
     project_dir: Path
     seeds_dir: Path
@@ -68,19 +123,21 @@ class Settings:
     docs_dir: Path
     output_dir: str
     cache_dir: Path
-    engine: str
+    engine_name: str  # one of ENGINE_NAMES
     apertium_pair: str
     timeout: float
     jobs: int
-    use_directory_urls: bool = True
-    seed_encoding: str = "utf-8"
-    glossary_file: Path | None = None
-    protect: bool = True
-    libre_url: str | None = None
-    site_name: str = "Briefings"
-    site_url: str | None = None
-    request_timeout: float = 30.0
-    retry_seconds: float = 60.0
+    use_directory_urls: bool
+    seed_encoding: str
+    max_seed_bytes: int
+    glossary_file: Path | None
+    protect: bool
+    libre_url: str | None
+    site_name: str
+    site_url: str | None
+    request_timeout: float
+    retry_seconds: float
+    lock_wait: float
 
     @property
     def area(self) -> Path:
@@ -92,13 +149,9 @@ class Settings:
         return self.cache_dir / CACHE_FILE
 
     def with_engine(self, engine: str | None) -> Settings:
-        if engine is None:
-            return self
-        if engine not in ENGINE_NAMES:
-            raise ConfigError(
-                f"unknown engine {engine!r}; choose one of: {', '.join(ENGINE_NAMES)}"
-            )
-        return replace(self, engine=engine)
+        """These settings with another engine (one of :data:`ENGINE_NAMES`, as the command
+        line checked it)."""
+        return self if engine is None else replace(self, engine_name=engine)
 
     @classmethod
     def from_plugin(
@@ -108,25 +161,11 @@ class Settings:
         config_file: Path,
         docs_dir: Path,
         use_directory_urls: bool,
-        site_name: str = "Briefings",
-        site_url: str | None = None,
+        site_name: str,
+        site_url: str | None,
     ) -> Settings:
         project = config_file.parent.resolve()
         jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
-        try:
-            codecs.lookup(options.seed_encoding)
-        except LookupError:
-            raise ConfigError(
-                "Config value 'plugins.briefings.seed_encoding': "
-                f"unknown encoding {options.seed_encoding!r}"
-            ) from None
-        for key in ("timeout", "request_timeout"):
-            if options[key] <= 0:
-                raise ConfigError(
-                    f"Config value 'plugins.briefings.{key}': must be above 0 seconds"
-                )
-        if options.retry_seconds < 0:
-            raise ConfigError("Config value 'plugins.briefings.retry_seconds': must be 0 or more")
         return cls(
             project_dir=project,
             seeds_dir=project / options.seeds_dir,
@@ -134,12 +173,13 @@ class Settings:
             docs_dir=docs_dir,
             output_dir=options.output_dir,
             cache_dir=project / options.cache_dir,
-            engine=options.engine,
+            engine_name=options.engine,
             apertium_pair=options.apertium_pair,
             timeout=float(options.timeout),
             jobs=jobs,
             use_directory_urls=use_directory_urls,
             seed_encoding=options.seed_encoding,
+            max_seed_bytes=options.max_seed_kb * 1024,
             glossary_file=project / options.glossary if options.glossary else None,
             protect=options.protect,
             libre_url=options.libre_url,
@@ -147,11 +187,13 @@ class Settings:
             site_url=site_url or None,
             request_timeout=float(options.request_timeout),
             retry_seconds=float(options.retry_seconds),
+            lock_wait=float(options.lock_wait),
         )
 
 
 def load_settings(config_file: Path) -> Settings:
-    """Read ``mkdocs.yml`` the way MkDocs does and return the builder's settings."""
+    """Read ``mkdocs.yml`` the way MkDocs does and return the builder's settings; every
+    configuration error is reported at once, as MkDocs reports them."""
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
@@ -159,10 +201,20 @@ def load_settings(config_file: Path) -> Settings:
         raise ConfigError(
             f"{str(config_file)!r} not found: run this in the project folder or pass -f"
         )
+    collected = _Collect()
+    config_log = logging.getLogger("mkdocs.config")
+    config_log.addHandler(collected)
+    propagate, config_log.propagate = config_log.propagate, False  # reported once, below
     try:
         config = load_config(config_file=str(config_file))
-    except exceptions.ConfigurationError as error:
-        raise ConfigError(f"{config_file}: {error}") from None
+    except (exceptions.ConfigurationError, exceptions.Abort) as error:
+        found = collected.errors or [str(error)]
+        raise ConfigError(f"{config_file}: " + "; ".join(found)) from None
+    except (OSError, ValueError) as error:  # unreadable or not YAML at all
+        raise ConfigError(f"{config_file}: cannot be read: {error}") from None
+    finally:
+        config_log.removeHandler(collected)
+        config_log.propagate = propagate
     plugin: Any = config.plugins.get(PLUGIN_NAME)
     if plugin is not None:
         options: BriefingsConfig = plugin.config
@@ -180,3 +232,14 @@ def load_settings(config_file: Path) -> Settings:
         site_name=str(config.site_name),
         site_url=config.site_url,
     )
+
+
+class _Collect(logging.Handler):
+    """Keeps the configuration errors MkDocs logs while it validates ``mkdocs.yml``."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.errors.append(record.getMessage())

@@ -13,16 +13,18 @@ as stale, with the sentence that now looks most like it.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from builder.errors import Problem
-from builder.seeds import clean_line
+from builder.errors import InputError, LocatedInputError, Problem
+from builder.files import read_text
+from builder.text import clean_line, shorten
+from builder.yamlfile import parse
 
 SUFFIX = ".corrections.yml"
+MAX_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -32,54 +34,56 @@ class Correction:
     line: int
 
 
-def _warning(path: Path, message: str, line: int | None = None) -> Problem:
-    """A problem with a sidecar never stops its seed: it is built without the corrections."""
-    return Problem(path, message, line, severity="warning")
-
-
 def sidecar_for(seed_path: Path) -> Path:
     return seed_path.with_name(seed_path.stem + SUFFIX)
 
 
 def load_corrections(path: Path) -> tuple[dict[str, Correction], list[Problem]]:
-    """The corrections in a sidecar file (none if it does not exist), and its problems."""
-    if not path.is_file():
+    """The corrections in a sidecar file (none if there is none), and its problems.
+
+    A problem here is an error: the seed's page is not made again without the corrections
+    (its last good page stays) until the file is fixed.
+    """
+    if not os.path.lexists(path):
         return {}, []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        nodes = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError) as error:
-        return {}, [_warning(path, f"cannot be read: {error}")]
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        return {}, [_warning(path, f"is not valid YAML: {error.problem}", line)]
+        text, replaced = read_text(path, MAX_BYTES)
+        document = parse(text)
+    except LocatedInputError as error:
+        return {}, [_error(path, error.message, error.line)]
+    except InputError as error:
+        return {}, [_error(path, str(error))]
+    problems = [replaced] if replaced else []
+    data = document.value
     if data is None:
-        return {}, []
-    if not isinstance(data, list) or not isinstance(nodes, yaml.SequenceNode):
-        return {}, [_warning(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
+        return {}, problems
+    if not isinstance(data, list):
+        return {}, [_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
     corrections: dict[str, Correction] = {}
-    problems = []
-    for item, node in zip(data, nodes.value, strict=True):
-        line = node.start_mark.line + 1
+    for index, item in enumerate(data):
+        line = document.line(index)
         if (
             not isinstance(item, dict)
             or not isinstance(item.get("es"), str)
             or not isinstance(item.get("en"), str)
         ):
-            problems.append(_warning(path, "each entry needs an 'es' and an 'en' sentence", line))
+            problems.append(_error(path, "each entry needs an 'es' and an 'en' sentence", line))
             continue
         es, en = clean_line(item["es"]), clean_line(item["en"])
         if not es or not en:
-            problems.append(_warning(path, "each entry needs an 'es' and an 'en' sentence", line))
+            problems.append(_error(path, "each entry needs an 'es' and an 'en' sentence", line))
             continue
         if es in corrections:
             first = corrections[es].line
             message = f"a second correction for the same sentence (first on line {first})"
-            problems.append(_warning(path, message, line))
+            problems.append(_error(path, message, line))
             continue
-        corrections[es] = Correction(es, en, line)
+        corrections[es] = Correction(es, en, line or 0)
     return corrections, problems
+
+
+def _error(path: Path, message: str, line: int | None = None) -> Problem:
+    return Problem(path, message, line, severity="error")
 
 
 def stale(
@@ -92,7 +96,7 @@ def stale(
         if correction.es in present:
             continue
         closest = difflib.get_close_matches(correction.es, list(present), n=1, cutoff=0.6)
-        hint = f"; the closest sentence now is {closest[0]!r}" if closest else ""
+        hint = f"; the closest sentence now is {shorten(closest[0], 120)}" if closest else ""
         problems.append(
             Problem(
                 path,

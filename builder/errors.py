@@ -24,12 +24,45 @@ class SeedError(BriefingError):
         super().__init__(self.located())
 
     def located(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.message}"
+        return str(Problem(self.path, self.message, self.line))
+
+
+class InputError(BriefingError):
+    """An input file cannot be read; the message says why in an editor's words."""
+
+
+class LocatedInputError(InputError):
+    """An input error at a known line of the file."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class OutputError(BriefingError):
+    """A file cannot be written; nothing that was published before is lost."""
+
+
+class StateError(BriefingError):
+    """A file the builder keeps for itself (manifest, cache, lock) cannot be used."""
 
 
 class EngineError(BriefingError):
-    """A translation engine is missing, failed or answered nonsense."""
+    """A translation engine is missing, failed or answered nonsense.
+
+    ``isolatable`` says that one bad segment may be the cause (the engine stopped reading,
+    crashed, answered too few segments): the batch is then split to find it, so that one
+    seed's text never costs another seed its page.
+    """
+
+    def __init__(self, message: str, *, isolatable: bool = False) -> None:
+        super().__init__(message)
+        self.isolatable = isolatable
+
+
+class EngineTimeout(EngineError):
+    """An engine gave no complete answer in time."""
 
 
 class EngineUnavailable(EngineError):
@@ -47,11 +80,19 @@ class Problem:
     path: Path
     message: str
     line: int | None = None
-    severity: str = "error"  # "error": the seed was skipped; "warning": built anyway
+    # "error": the file could not be used (a seed is skipped and its last good page stays);
+    # "warning": the file was used, with something the editor should look at.
+    severity: str = "error"
 
     def __str__(self) -> str:
+        from builder.text import printable
+
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     @classmethod
     def from_seed_error(cls, error: SeedError) -> Problem:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from builder import __version__
+from builder.clock import build_time
 from builder.model import Briefing
+from builder.text import make_safe
 
 FORMATS = ("jsonl", "tmx")
 TMX_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
-# Characters XML 1.0 cannot hold, even escaped.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def segment_records(briefings: Iterable[Briefing]) -> Iterator[dict[str, object]]:
@@ -35,8 +32,8 @@ def segment_records(briefings: Iterable[Briefing]) -> Iterator[dict[str, object]
                 "en": pair.en,
                 "unknown": list(pair.uncertain),
                 "reviewed": pair.reviewed,
-                "engine": briefing.engine.name,
-                "engine_version": briefing.engine.version,
+                "engine": briefing.engine_info.name,
+                "engine_version": briefing.engine_info.version,
             }
 
 
@@ -47,14 +44,6 @@ def write_jsonl(briefings: Iterable[Briefing], out: TextIO) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
-
-
-def build_time() -> dt.datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that exports are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def write_tmx(briefings: Iterable[Briefing], out: TextIO) -> int:
@@ -83,14 +72,14 @@ def write_tmx(briefings: Iterable[Briefing], out: TextIO) -> int:
     for record in segment_records(briefings):
         unit = ET.SubElement(body, "tu")
         for name in ("seed", "part", "paragraph", "sentence"):
-            ET.SubElement(unit, "prop", type=f"x-{name}").text = str(record[name])
+            ET.SubElement(unit, "prop", type=f"x-{name}").text = make_safe(str(record[name]))
         origin = "reviewed" if record["reviewed"] else "machine"
         ET.SubElement(unit, "prop", type="x-origin").text = origin
         if origin == "machine":
             ET.SubElement(unit, "prop", type="x-engine").text = str(record["engine"])
         for lang in ("es", "en"):
             variant = ET.SubElement(unit, "tuv", {"xml:lang": lang})
-            ET.SubElement(variant, "seg").text = _XML_INVALID.sub("", str(record[lang]))
+            ET.SubElement(variant, "seg").text = make_safe(str(record[lang]))
         count += 1
     ET.indent(tmx)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')

@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from builder import __version__
-from builder.export import build_time
+from builder.clock import build_time
 from builder.render import IndexEntry, newest_first
+from builder.text import make_safe
 
 FEED_NAME = "feed.xml"
 FEED_SIZE = 20
@@ -45,9 +46,11 @@ def atom_feed(
         feed.set("xml:base", base)
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        # Every value is made safe for XML: no entry, however odd, breaks the feed.
+        safe_attrs = {name: make_safe(value) for name, value in attrs.items()}
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", safe_attrs)
         if text is not None:
-            element.text = text
+            element.text = make_safe(text)
         return element
 
     add(feed, "title", f"{site_name}: latest briefings")

@@ -12,13 +12,15 @@ Terms match whole words, case-sensitively; the longest term wins where two overl
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from builder.errors import Problem
+from builder.errors import InputError, LocatedInputError, Problem
+from builder.files import read_text
+from builder.text import clean_line, shorten
+from builder.yamlfile import parse
 
 GLOSSARY_KEYS = ("keep", "translate")
 
@@ -32,81 +34,105 @@ class Glossary:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
+    def to_json(self) -> dict[str, str]:
+        return dict(sorted(self.terms.items()))
 
-def _warning(path: Path, message: str, line: int | None = None) -> Problem:
-    """A glossary problem never stops the build: the entry is left out."""
-    return Problem(path, message, line, severity="warning")
+    @classmethod
+    def from_json(cls, data: object) -> Glossary | None:
+        """A glossary the builder stored itself, checked like any input; None if unusable."""
+        if not isinstance(data, dict):
+            return None
+        terms = {}
+        for source, target in data.items():
+            term, english = _term(source), _term(target)
+            if term is None or english is None:
+                return None
+            terms[term] = english
+        return cls(terms)
+
+
+MAX_BYTES = 8 << 20
+MAX_TERM = 200
+
+
+def _error(path: Path, message: str, line: int | None = None) -> Problem:
+    return Problem(path, message, line, severity="error")
 
 
 def load_glossary(path: Path | None) -> tuple[Glossary, list[Problem]]:
-    """Read and validate the glossary; a missing file is an empty glossary."""
-    if path is None or not path.exists():
+    """Read and validate the glossary; a missing file is an empty glossary.
+
+    Any problem is an error, and the glossary returned then holds only the valid terms: the
+    caller decides whether the last good glossary is used instead.
+    """
+    if path is None or not os.path.lexists(path):
         return Glossary(), []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        return Glossary(), [_warning(path, f"cannot be read: {error}")]
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        return Glossary(), [_warning(path, f"is not valid YAML: {error.problem}", line)]
-    except yaml.YAMLError as error:
-        return Glossary(), [_warning(path, f"is not valid YAML: {error}")]
+        text, replaced = read_text(path, MAX_BYTES)
+        document = parse(text)
+    except LocatedInputError as error:
+        return Glossary(), [_error(path, error.message, error.line)]
+    except InputError as error:
+        return Glossary(), [_error(path, str(error))]
+    problems: list[Problem] = [replaced] if replaced else []
+    data = document.value
     if data is None:
-        return Glossary(), []
-    lines = _line_numbers(text)
-    problems: list[Problem] = []
+        return Glossary(), problems
     if not isinstance(data, dict):
-        return Glossary(), [_warning(path, "must have 'keep:' and/or 'translate:' sections", 1)]
+        return Glossary(), [_error(path, "must have 'keep:' and/or 'translate:' sections", 1)]
     for key in data:
         if key not in GLOSSARY_KEYS:
             problems.append(
-                _warning(
-                    path, f"unknown section {key!r} (known: keep, translate)", lines.get(str(key))
+                _error(
+                    path,
+                    f"unknown section {shorten(key, 40)} (known: keep, translate); "
+                    "is its indentation right?",
+                    document.line(key),
                 )
             )
     terms: dict[str, str] = {}
     keep = data.get("keep") or []
     if not isinstance(keep, list):
-        problems.append(_warning(path, "'keep' must be a list of terms", lines.get("keep")))
+        problems.append(_error(path, "'keep' must be a list of terms", document.line("keep")))
         keep = []
-    for term in keep:
-        if not isinstance(term, str | int) or not str(term).strip():
-            problems.append(
-                _warning(path, f"'keep' entry {term!r} is not a term", lines.get("keep"))
-            )
+    for index, term in enumerate(keep):
+        where = document.line("keep", index)
+        text_term = _term(term)
+        if text_term is None:
+            problems.append(_error(path, f"'keep' entry {shorten(term, 40)} is not a term", where))
             continue
-        terms[str(term).strip()] = str(term).strip()
+        terms[text_term] = text_term
     forced = data.get("translate") or {}
     if not isinstance(forced, dict):
         problems.append(
-            _warning(path, "'translate' must be 'Spanish: English' lines", lines.get("translate"))
+            _error(path, "'translate' must be 'Spanish: English' lines", document.line("translate"))
         )
         forced = {}
     for source, target in forced.items():
-        where = lines.get(str(source))
-        if not isinstance(target, str | int) or not str(target).strip():
-            problems.append(_warning(path, f"term {source!r} has no English translation", where))
-            continue
-        term = str(source).strip()
-        if term in terms and terms[term] != str(target).strip():
-            problems.append(_warning(path, f"term {term!r} is both kept and translated", where))
-        terms[term] = str(target).strip()
-    for term in terms:
-        if not re.search(r"\w", term):
+        where = document.line("translate", source)
+        english = _term(target)
+        if english is None:
             problems.append(
-                _warning(path, f"term {term!r} has no letters or digits", lines.get(term))
+                _error(path, f"term {shorten(source, 40)} has no English translation", where)
             )
-    valid = {k: v for k, v in terms.items() if re.search(r"\w", k)}
-    return Glossary(valid), problems
+            continue
+        term = _term(source)
+        if term is None:
+            problems.append(_error(path, f"term {shorten(source, 40)} is not a term", where))
+            continue
+        if term in terms and terms[term] != english:
+            problems.append(
+                _error(path, f"term {shorten(term, 40)} is both kept and translated", where)
+            )
+        terms[term] = english
+    return Glossary(terms), problems
 
 
-def _line_numbers(text: str) -> dict[str, int]:
-    """Line of each key or list item, for messages (first occurrence wins)."""
-    found: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = re.match(r"\s*(?:-\s*)?[\"']?([^:\"'#]+?)[\"']?\s*(?::|$)", line)
-        if match:
-            found.setdefault(match.group(1).strip(), number)
-    return found
+def _term(value: object) -> str | None:
+    """A glossary term as written, or None if it is not one (empty, no letters, too long)."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    term = clean_line(str(value))
+    if not term or len(term) > MAX_TERM or not re.search(r"\w", term):
+        return None
+    return term

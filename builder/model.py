@@ -31,6 +31,7 @@ class SeedMeta:
     url: str | None = None
     author: str | None = None
     tags: tuple[str, ...] = ()
+    draft: bool = False  # shown by 'mkdocs serve', never published
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,28 @@ class Briefing:
     """A seed with every segment translated, ready to render."""
 
     seed: Seed
-    title: AlignedSegment
+    title_parts: tuple[AlignedSegment, ...]  # one, unless the title is very long
     paragraphs: tuple[tuple[AlignedSegment, ...], ...]
-    engine: EngineInfo
+    engine_info: EngineInfo  # the engine that made the machine English
+
+    @property
+    def title(self) -> AlignedSegment:
+        """The title as one pair (its parts joined); reviewed when every part is."""
+        if len(self.title_parts) == 1:
+            return self.title_parts[0]
+        first = self.title_parts[0].segment
+        es = " ".join(part.es for part in self.title_parts)
+        en = " ".join(part.en for part in self.title_parts)
+        unknown = tuple(word for part in self.title_parts for word in part.uncertain)
+        return AlignedSegment(
+            Segment("title", 0, 0, es, first.line),
+            Translation(en, unknown),
+            reviewed=all(part.reviewed for part in self.title_parts),
+        )
 
     def segments(self) -> list[AlignedSegment]:
         """Title first, then the body in reading order."""
-        return [self.title, *(pair for paragraph in self.paragraphs for pair in paragraph)]
+        return [*self.title_parts, *(pair for paragraph in self.paragraphs for pair in paragraph)]
 
     @property
     def uncertain_words(self) -> int:

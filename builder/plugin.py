@@ -1,15 +1,21 @@
 """The MkDocs plugin: ``mkdocs build`` and ``mkdocs serve`` regenerate the briefings first.
 
-Event handlers only; the work is the same :func:`builder.build.build` the CLI runs. When
-MkDocs then reads the pages, the plugin fills two markers from every briefing's index entry:
-``<!-- briefings: more -->`` on a briefing page (its neighbours and related briefings) and
-``<!-- briefings: latest -->`` on a hand-written page (the latest briefings). Briefing pages
-themselves never depend on other briefings, so one new seed rewrites one page.
+Event handlers only; the work is the same :func:`builder.build.build` the CLI runs. This is
+one of the two error boundaries (the CLI is the other): whatever goes wrong becomes MkDocs'
+one-line ``PluginError``, with the traceback only under ``mkdocs -v``.
+
+When MkDocs then reads the pages, the plugin fills two markers from every briefing's index
+entry: ``<!-- briefings: more -->`` on a briefing page (its neighbours and related
+briefings) and ``<!-- briefings: latest -->`` on a hand-written page (the latest
+briefings). Briefing pages themselves never depend on other briefings, so one new seed
+rewrites one page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +31,8 @@ from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
 from builder.render import Catalogue, IndexEntry, Renderer
-from builder.write import Manifest
+from builder.state import Manifest
+from builder.text import printable
 
 log = get_plugin_logger("briefings")
 # From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
@@ -33,6 +40,24 @@ log = get_plugin_logger("briefings")
 DIRTY_HINT_BRIEFINGS = 500
 MORE_MARKER = "<!-- briefings: more -->"
 LATEST_MARKER = "<!-- briefings: latest -->"
+
+
+@contextmanager
+def _boundary() -> Iterator[None]:
+    """Any failure below as MkDocs' one-line PluginError; the traceback only with -v."""
+    try:
+        yield
+    except BriefingError as error:
+        raise PluginError(f"briefings: {printable(str(error))}") from None
+    except (PluginError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if logging.getLogger("mkdocs").isEnabledFor(logging.DEBUG):
+            raise  # 'mkdocs build -v': show where
+        raise PluginError(
+            f"briefings: unexpected {type(error).__name__}: {printable(str(error))} (run "
+            "'mkdocs build -v' to see where, and please report it)"
+        ) from None
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
@@ -50,7 +75,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        try:
+        with _boundary():
             self.settings = Settings.from_plugin(
                 self.config,
                 config_file=Path(config.config_file_path),
@@ -59,28 +84,27 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 site_name=str(config.site_name),
                 site_url=config.site_url,
             )
-        except BriefingError as error:
-            raise PluginError(str(error)) from None
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.settings is None:
             return
-        try:
-            report = build(self.settings)
-        except BriefingError as error:
-            raise PluginError(f"briefings: {error}") from None
-        # Warnings count in 'mkdocs build --strict', so a skipped seed fails a strict build.
+        settings = self.settings
+        with _boundary():
+            report = build(settings, on_wait=log.info)
+        # Errors and warnings both count in 'mkdocs build --strict', so a skipped seed fails
+        # a strict build; without --strict MkDocs goes on, as it does with its own warnings.
         for problem in report.problems:
-            log.warning(str(problem))
+            (log.error if problem.is_error else log.warning)(str(problem))
         log.info(report.summary())
         self.briefings = report.briefings
         # The manifest the build just wrote lists every briefing's entry, those of reused
-        # and of failed seeds too. Only entries whose page MkDocs finds get a link.
-        self.catalogue = Catalogue(
-            [record.entry for record in Manifest.load(self.settings.area).records.values()]
-        )
-        self.renderer = Renderer(self.settings.templates_dir, self.settings.use_directory_urls)
+        # and of failed seeds too (its problems, if any, the build has reported). Only
+        # entries whose page MkDocs finds get a link.
+        with _boundary():
+            manifest, _ = Manifest.load(settings.area)
+            self.catalogue = Catalogue([record.entry for record in manifest.records.values()])
+            self.renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -90,7 +114,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             return markdown
         area = self.settings.output_dir.strip("/") + "/"
         path = page.file.src_uri
-        try:
+        with _boundary():
             if path.startswith(area):
                 if MORE_MARKER in markdown:
                     slug = path[len(area) :].removesuffix(".md")
@@ -105,8 +129,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                     get_relative_url(index.url, page.url) if index else None,
                 )
                 markdown = markdown.replace(LATEST_MARKER, latest)
-        except BriefingError as error:
-            raise PluginError(f"briefings: {error}") from None
         return markdown
 
     def on_serve(

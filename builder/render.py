@@ -16,13 +16,15 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import jinja2
 from markupsafe import Markup
 
 from builder.errors import RenderError
 from builder.model import Briefing, EngineInfo
+from builder.seeds import SLUG, slug_for
+from builder.text import clean_line
 
 BRIEFING_TEMPLATE = "briefing.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
@@ -47,7 +49,7 @@ class IndexEntry:
     title_en: str
     date: dt.date | None
     source: str | None
-    engine: str
+    engine_label: str  # the label of the engine that translated it
     first_es: str = ""
     first_en: str = ""
     tags: tuple[str, ...] = ()
@@ -60,7 +62,7 @@ class IndexEntry:
             "title_en": self.title_en,
             "date": self.date.isoformat() if self.date else None,
             "source": self.source,
-            "engine": self.engine,
+            "engine_label": self.engine_label,
             "first_es": self.first_es,
             "first_en": self.first_en,
             "tags": list(self.tags),
@@ -68,18 +70,30 @@ class IndexEntry:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> IndexEntry:
+    def from_json(cls, data: object) -> IndexEntry:
+        """An entry the builder stored itself, checked like any input: ``ValueError`` if it
+        is not exactly what :meth:`to_json` writes."""
+        if not isinstance(data, dict):
+            raise ValueError("entry is not a map")
+        slug = data.get("slug")
+        if not isinstance(slug, str) or SLUG.fullmatch(slug) is None:
+            raise ValueError("entry has no valid slug")
         date = data.get("date")
+        if date is not None and not isinstance(date, str):
+            raise ValueError("entry date is not text")
+        tags = data.get("tags") or []
+        if not isinstance(tags, list):
+            raise ValueError("entry tags are not a list")
         return cls(
-            slug=str(data["slug"]),
-            title_es=str(data["title_es"]),
-            title_en=str(data["title_en"]),
+            slug=slug,
+            title_es=_stored_text(data.get("title_es")),
+            title_en=_stored_text(data.get("title_en")),
             date=dt.date.fromisoformat(date) if date else None,
-            source=data.get("source"),
-            engine=str(data.get("engine") or ""),
-            first_es=str(data.get("first_es") or ""),
-            first_en=str(data.get("first_en") or ""),
-            tags=tuple(str(t) for t in data.get("tags") or ()),
+            source=_stored_text(data.get("source")) or None,
+            engine_label=_stored_text(data.get("engine_label", data.get("engine"))),
+            first_es=_stored_text(data.get("first_es")),
+            first_en=_stored_text(data.get("first_en")),
+            tags=tuple(_stored_text(tag) for tag in tags if _stored_text(tag)),
             title_reviewed=data.get("title_reviewed") is True,
         )
 
@@ -95,7 +109,7 @@ class IndexEntry:
             briefing.title.en,
             meta.date,
             meta.source,
-            briefing.engine.label,
+            briefing.engine_info.label,
             first.es if first else "",
             first.en if first else "",
             meta.tags,
@@ -124,11 +138,22 @@ class IndexEntry:
         return "es" if self.title_reviewed else "en"
 
 
+def _stored_text(value: object, limit: int = 2000) -> str:
+    """Text the builder stored itself: made safe again and bounded, since anyone could have
+    changed it (it is escaped when rendered, like all text)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("entry field is not text")
+    return clean_line(value)[:limit]
+
+
 @dataclass(frozen=True)
 class ListPage:
     """One generated list page (an index page or a tag page) and where it sits."""
 
-    path: str  # relative to the generated area, e.g. "page-2.md" or "tags/rusia.md"
+    path: str  # relative to the generated area, e.g. "page/2.md" or "tags/rusia.md"
+    stem: str  # the list it belongs to: "index" or "tags/rusia"
     title: str
     entries: tuple[IndexEntry, ...]
     number: int = 1
@@ -159,10 +184,8 @@ _MONTHS = (
 
 
 def tag_path(tag: str) -> str:
-    """The page of a tag, in the generated area. Tags that give the same slug ("Rusia",
-    "rusia") share a page, so a briefing can link its tags without knowing the others."""
-    from builder.seeds import slug_for
-
+    """The page of a tag, in the generated area (see :func:`group_by_tag`): a briefing can
+    link its tags without knowing the others."""
     return f"tags/{slug_for(tag)}.md"
 
 
@@ -236,7 +259,7 @@ class Renderer:
         """The Markdown page of one briefing."""
         links = Links(self, f"{briefing.seed.slug}.md")
         return self._render(
-            BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine, links=links
+            BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine_info, links=links
         )
 
     def more_briefings(
@@ -281,21 +304,21 @@ class Renderer:
         page per tag, as {path in the generated area: Markdown}."""
         ordered = newest_first(entries)
         pages = _paginate("index", "Briefings", ordered, page_size)
-        tags = _tags(ordered)
-        for path, (tag, tagged) in sorted(tags.items(), key=lambda t: (t[1][0].casefold(), t[0])):
-            pages += _paginate(path.removesuffix(".md"), tag, tagged, page_size, tag=tag)
+        tags = group_by_tag(ordered)
+        totals = {"index": len(ordered)}
+        for slug, (label, tagged) in sorted(tags.items(), key=lambda t: t[1][0].casefold()):
+            pages += _paginate(f"tags/{slug}", label, tagged, page_size, tag=label)
+            totals[f"tags/{slug}"] = len(tagged)
         tag_list = [
-            (tag, len(tagged), path)
-            for path, (tag, tagged) in sorted(
-                tags.items(), key=lambda t: (t[1][0].casefold(), t[0])
-            )
+            (label, len(tagged), f"tags/{slug}.md")
+            for slug, (label, tagged) in sorted(tags.items(), key=lambda t: t[1][0].casefold())
         ]
         rendered = {}
         for page in pages:
             rendered[page.path] = self._render(
                 INDEX_TEMPLATE,
                 page=page,
-                total=len(ordered) if page.tag is None else len(page.entries),
+                total=totals[page.stem],
                 engine=engine,
                 tags=tag_list if page.tag is None and page.number == 1 else [],
                 links=Links(self, page.path),
@@ -327,6 +350,7 @@ def _paginate(
     return [
         ListPage(
             path=paths[n],
+            stem=stem,
             title=title,
             entries=chunk,
             number=n + 1,
@@ -339,18 +363,25 @@ def _paginate(
     ]
 
 
-def _tags(ordered: Sequence[IndexEntry]) -> dict[str, tuple[str, list[IndexEntry]]]:
-    """{tag page path: (the tag as most briefings spell it, its entries in order)}."""
-    spellings: dict[str, Counter[str]] = {}
+def group_by_tag(entries: Sequence[IndexEntry]) -> dict[str, tuple[str, list[IndexEntry]]]:
+    """Tag slug -> (the tag as most entries spell it, its entries in order).
+
+    A tag's page address depends on the tag alone: spellings that give the same slug
+    ("Rusia", "rusia") share one page.
+    """
+    spellings: dict[str, dict[str, int]] = {}
     tagged: dict[str, list[IndexEntry]] = {}
-    for entry in ordered:
-        for path in dict.fromkeys(tag_path(tag) for tag in entry.tags):
-            tagged.setdefault(path, []).append(entry)
+    for entry in entries:
         for tag in entry.tags:
-            spellings.setdefault(tag_path(tag), Counter())[tag] += 1
+            slug = slug_for(tag)
+            counts = spellings.setdefault(slug, {})
+            counts[tag] = counts.get(tag, 0) + 1
+            listed = tagged.setdefault(slug, [])
+            if not listed or listed[-1] is not entry:
+                listed.append(entry)
     return {
-        path: (min(spellings[path].items(), key=lambda s: (-s[1], s[0]))[0], entries)
-        for path, entries in tagged.items()
+        slug: (min(counts, key=lambda tag: (-counts[tag], tag)), tagged[slug])
+        for slug, counts in spellings.items()
     }
 
 

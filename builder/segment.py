@@ -61,14 +61,18 @@ def bound_length(sentence: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
     return pieces
 
 
-def segment_seed(seed: Seed) -> tuple[Segment, list[list[Segment]]]:
-    """The title as one segment, and the body as paragraphs of sentence segments."""
-    title = Segment("title", 0, 0, seed.title, seed.title_line)
-    body = [
-        [
+def segment_seed(seed: Seed) -> tuple[tuple[Segment, ...], tuple[tuple[Segment, ...], ...]]:
+    """The title (one segment, or several if it is very long), and the body as paragraphs of
+    sentence segments."""
+    title = tuple(
+        Segment("title", 0, s, piece, seed.title_line)
+        for s, piece in enumerate(bound_length(seed.title))
+    )
+    body = tuple(
+        tuple(
             Segment("body", p, s, sentence, paragraph.line)
             for s, sentence in enumerate(split_sentences(paragraph.text))
-        ]
+        )
         for p, paragraph in enumerate(seed.paragraphs)
-    ]
+    )
     return title, body

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from builder.cache import TranslationCache
-from builder.engines import Engine
+from builder.engines import Engine, Progress
 from builder.errors import EngineError
 from builder.model import Translation
 from builder.protect import Protector
-from builder.seeds import clean_line
+from builder.text import clean_line
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +57,50 @@ def translate_all(
         leave=False,
     ) as bar:
         for batch in batches(missing, engine.batch_chars):
-            try:
-                results = engine.translate(batch, progress=bar.update)
-                done = accepted(info.label, batch, results)
-            except EngineError as error:
-                outcome.error = error
-                log.debug("batch of %d segments failed: %s", len(batch), error)
-                break
-            cache.store(info, done)
-            outcome.translations.update(done)
-            outcome.translated += len(done)
+            attempt = _translate_isolating(engine, batch, bar.update)
+            if attempt.done:
+                cache.store(info, attempt.done)
+                outcome.translations.update(attempt.done)
+                outcome.translated += len(attempt.done)
+            if attempt.error is not None:
+                outcome.error = attempt.error
+                log.debug("segments of a batch of %d failed: %s", len(batch), attempt.error)
+                if not attempt.isolated:
+                    break  # the engine itself fails: the next batch would too
     return outcome
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    done: dict[str, Translation]
+    error: EngineError | None = None
+    isolated: bool = True  # the failure (if any) belongs to some segments, not to the engine
+
+
+def _translate_isolating(
+    engine: Engine, batch: Sequence[str], progress: Progress | None
+) -> _Attempt:
+    """Translate ``batch``; when a failure may be one segment's fault, split the batch in
+    halves to translate the rest. Both halves failing means the engine fails: stop there."""
+    try:
+        return _Attempt(accepted(engine.info.label, batch, engine.translate(batch, progress)))
+    except EngineError as error:
+        if not error.isolatable:
+            return _Attempt({}, error, isolated=False)
+        if len(batch) == 1:
+            return _Attempt({}, error)
+        half = len(batch) // 2
+        left = _translate_isolating(engine, batch[:half], None)
+        right = _translate_isolating(engine, batch[half:], None)
+        if not left.done and not right.done:
+            return _Attempt(
+                {}, error, isolated=len(batch) == 2 and left.isolated and right.isolated
+            )
+        return _Attempt(
+            {**left.done, **right.done},
+            left.error or right.error,
+            isolated=left.isolated and right.isolated,
+        )
 
 
 def translate_protected(

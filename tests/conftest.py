@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
 from builder.config import Settings, load_settings
+from builder.engines import Progress
+from builder.errors import EngineError
+from builder.model import EngineInfo, Translation
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -23,6 +27,67 @@ requires_apertium = pytest.mark.skipif(
 )
 
 ProjectFactory = Callable[..., Path]
+
+# The fake engine's dictionary: enough Spanish for the tests' seeds to read as English.
+FAKE_WORDS = {
+    "el": "the", "la": "the", "los": "the", "las": "the", "un": "a", "una": "a",
+    "de": "of", "del": "of the", "en": "in", "y": "and", "a": "to", "con": "with",
+    "es": "is", "son": "are", "muy": "very", "no": "not", "por": "by", "para": "for",
+    "perro": "dog", "gato": "cat", "come": "eats", "casa": "house", "grande": "big",
+    "vieja": "old", "ciudad": "city", "celebra": "celebrates", "fiesta": "party",
+    "niños": "children", "cantan": "sing", "plaza": "square", "mañana": "tomorrow",
+    "lloverá": "it will rain", "costa": "coast", "norte": "north", "hace": "it is",
+    "sol": "sunny", "nota": "note", "frase": "sentence", "nueva": "new", "título": "title",
+    "primer": "first", "primera": "first", "segunda": "second", "tercera": "third",
+    "otra": "another", "texto": "text", "párrafo": "paragraph", "lunes": "Monday",
+    "visita": "visits", "corea": "Korea", "acuerdo": "agreement", "firmaron": "signed",
+}  # fmt: skip
+_FAKE_TOKEN = re.compile(r"\w+|\W+")
+
+
+class FakeEngine:
+    """Test double for Apertium, so that orchestration, manifest, fault and plugin tests run
+    without it: a word-for-word dictionary. Words it does not know are copied and reported
+    as unknown, as Apertium does; placeholders and numbers pass through. ``fail_on``: a
+    segment containing that text makes the whole batch fail as an engine that stopped
+    reading would (a fault to isolate); ``calls`` records every batch."""
+
+    batch_chars = 10_000
+
+    def __init__(self, *, fail_on: str | None = None, version: str = "1") -> None:
+        self.info = EngineInfo("fake", "Fake engine (tests)", version)
+        self.fail_on = fail_on
+        self.calls: list[list[str]] = []
+
+    def check(self) -> None:
+        pass
+
+    def translate(
+        self, texts: Sequence[str], progress: Progress | None = None
+    ) -> list[Translation]:
+        self.calls.append(list(texts))
+        if self.fail_on is not None and any(self.fail_on in text for text in texts):
+            raise EngineError("the fake engine stopped reading", isolatable=True)
+        results = [fake_translation(text) for text in texts]
+        if progress is not None:
+            progress(len(texts))
+        return results
+
+
+def fake_translation(text: str) -> Translation:
+    """What :class:`FakeEngine` answers for ``text``."""
+    words: list[str] = []
+    unknown: list[str] = []
+    for token in _FAKE_TOKEN.findall(text):
+        english = FAKE_WORDS.get(token.lower())
+        if not token[0].isalnum() or token.isdigit() or token.startswith("ZXQ"):
+            words.append(token)
+        elif english is None:
+            words.append(token)
+            unknown.append(token)
+        else:
+            words.append(english[0].upper() + english[1:] if token[0].isupper() else english)
+    return Translation("".join(words), tuple(unknown))
 
 
 def write_project(
@@ -65,23 +130,27 @@ def settings_for(project: Path) -> Settings:
     return load_settings(project / "mkdocs.yml")
 
 
-def _run_module(project: Path, module: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _run_module(
+    project: Path, module: str, *args: str, fake: bool = False
+) -> subprocess.CompletedProcess[str]:
+    prefix = ["-m", "tests.fake_run", module] if fake else ["-m", module]
     return subprocess.run(
-        [sys.executable, "-m", module, *args],
+        [sys.executable, *prefix, *args],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=300,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO)),
         check=False,
     )
 
 
-def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``briefings`` as a user would, in the project folder."""
-    return _run_module(project, "builder", *args)
+def run_cli(project: Path, *args: str, fake: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run ``briefings`` as a user would, in the project folder (with the fake engine in
+    place of Apertium when ``fake``)."""
+    return _run_module(project, "builder", *args, fake=fake)
 
 
-def run_mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """A real ``mkdocs build`` of a project."""
-    return _run_module(project, "mkdocs", "build", *args)
+def run_mkdocs(project: Path, *args: str, fake: bool = False) -> subprocess.CompletedProcess[str]:
+    """A real ``mkdocs build`` of a project (with the fake engine when ``fake``)."""
+    return _run_module(project, "mkdocs", "build", *args, fake=fake)

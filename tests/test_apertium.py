@@ -25,7 +25,7 @@ SENTENCES = [
 
 @requires_apertium
 def test_batch_translates_each_segment_as_if_alone() -> None:
-    engine = ApertiumEngine(jobs=1)
+    engine = ApertiumEngine(pair="spa-eng", timeout=120, jobs=1)
     batch = engine.translate(SENTENCES)
     alone = [engine.translate([s])[0] for s in SENTENCES]
     assert batch == alone
@@ -37,30 +37,35 @@ def test_batch_translates_each_segment_as_if_alone() -> None:
 @requires_apertium
 def test_parallel_jobs_give_identical_output() -> None:
     texts = [f"{s} Número {n}." for n in range(600) for s in SENTENCES[:2]]
-    one = ApertiumEngine(jobs=1).translate(texts)
+    one = ApertiumEngine(pair="spa-eng", timeout=120, jobs=1).translate(texts)
     progress: list[int] = []
-    two = ApertiumEngine(jobs=2).translate(texts, progress=progress.append)
+    two = ApertiumEngine(pair="spa-eng", timeout=120, jobs=2).translate(
+        texts, progress=progress.append
+    )
     assert one == two
     assert sum(progress) == len(texts)
 
 
 @requires_apertium
 def test_unknown_words_are_listed_and_unmarked() -> None:
-    result = ApertiumEngine().translate(["Los muppets de Twp y Pwp."])[0]
+    result = ApertiumEngine(pair="spa-eng", timeout=120, jobs=1).translate(
+        ["Los muppets de Twp y Pwp."]
+    )[0]
     assert result == Translation("The muppets of Twp and Pwp.", ("muppets", "Twp", "Pwp"))
 
 
 @requires_apertium
 def test_info_names_engine_and_data_version() -> None:
-    info = ApertiumEngine().info
+    info = ApertiumEngine(pair="spa-eng", timeout=120, jobs=1).info
     assert info.name == "apertium"
     assert info.label == "Apertium (spa-eng)"
     assert info.version.startswith("Apertium 3.")
     assert "; data " in info.version
 
 
+@requires_apertium  # the pair is checked once the apertium command is found
 def test_missing_pair_is_reported_before_work() -> None:
-    engine = ApertiumEngine(pair="xxx-yyy")
+    engine = ApertiumEngine(pair="xxx-yyy", timeout=120, jobs=1)
     with pytest.raises(EngineError, match="has no 'xxx-yyy' language pair"):
         engine.check()
 
@@ -91,7 +96,9 @@ def test_read_marks(source: str, output: str, expected: Translation) -> None:
     ],
 )
 def test_capitals_follow_the_source(source: str, english: str) -> None:
-    assert ApertiumEngine().translate([source])[0].text == english
+    assert (
+        ApertiumEngine(pair="spa-eng", timeout=120, jobs=1).translate([source])[0].text == english
+    )
 
 
 def test_split_evenly_keeps_order_and_balance() -> None:

@@ -15,9 +15,7 @@ import pytest
 
 from builder.build import build
 from builder.segment import MAX_SEGMENT_CHARS
-from tests.conftest import ProjectFactory, requires_apertium, run_cli, settings_for
-
-pytestmark = requires_apertium
+from tests.conftest import FakeEngine, ProjectFactory, run_cli, settings_for
 
 GOOD = "Una nota buena.\nEl perro come en la casa grande.\n"
 RUN_ON = "una frase sin fin, " * 3500  # about 66,000 characters on one line
@@ -58,14 +56,14 @@ CASES = [
     Case(
         "latin1.txt",
         b"T\xedtulo\nP\xe1rrafo.\n",
-        "latin1.txt:1: is not valid UTF-8 (byte offset 1): save it as UTF-8, or declare its "
-        "encoding in the front matter (encoding: latin-1)",
+        "latin1.txt:1: is not valid UTF-8 (byte offset 1): it looks like Latin-1: save it as "
+        "UTF-8, or declare 'encoding: latin-1' in the front matter",
     ),
     Case(
         "latin1-bad-late.txt",
         "Título\nUno.\nDos.\n".encode() + b"Tr\xe9s.\n",
-        "latin1-bad-late.txt:4: is not valid UTF-8 (byte offset 20): save it as UTF-8, or "
-        "declare its encoding in the front matter (encoding: latin-1)",
+        "latin1-bad-late.txt:4: is not valid UTF-8 (byte offset 20): it looks like Latin-1: "
+        "save it as UTF-8, or declare 'encoding: latin-1' in the front matter",
     ),
     Case("latin1-declared.txt", b"---\nencoding: latin-1\n---\nT\xedtulo\nP\xe1rrafo.\n", None),
     Case(
@@ -84,7 +82,7 @@ CASES = [
     Case(
         "bad-yaml.txt",
         b"---\nsource: [a, b\n---\nT\nB.\n",
-        "bad-yaml.txt:2: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'",
+        "bad-yaml.txt:2: front matter is not valid YAML: a '[' list is never closed with ']'",
     ),
     Case(
         "yaml-list.txt",
@@ -110,10 +108,16 @@ CASES = [
         "unknown-key.txt",
         b"---\nlayout: home\n---\nT con clave rara.\nB.\n",
         "unknown-key.txt:2: unknown front matter key 'layout' ignored "
-        "(known: date, source, url, author, tags, encoding)",
+        "(known: date, source, url, author, tags, encoding, draft)",
         severity="warning",
     ),
-    Case("control-chars.txt", "Tí\x1b[31mtulo\x07\nTexto\x0c con \x7fcontrol.\n".encode(), None),
+    Case(
+        "control-chars.txt",
+        "Tí\x1b[31mtulo\x07\nTexto\x0c con \x7fcontrol.\n".encode(),
+        "control-chars.txt:1: 4 characters that cannot be shown (U+001B, U+0007, U+000C, "
+        "U+007F) replaced by spaces",
+        severity="warning",
+    ),
     Case("run-on.txt", ("Párrafo sin fin\n" + RUN_ON + "\n").encode(), None),
     Case("same title a.txt", "El mismo título.\nPrimero.\n".encode(), None),
     Case("same title b.txt", "El mismo título.\nSegundo.\n".encode(), None),
@@ -132,7 +136,7 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object
     project = write_project(root / "project", seeds)
     (root / "outside.txt").write_text("Fuera.\nSecreto.\n", encoding="utf-8")
     (project / "seeds" / "link-outside.txt").symlink_to(root / "outside.txt")
-    return project, build(settings_for(project))
+    return project, build(settings_for(project), engine=FakeEngine())
 
 
 def test_corpus_size() -> None:
@@ -186,14 +190,14 @@ def test_run_on_paragraph_is_translated_in_bounded_pieces(
     page = (project / "site_src" / "briefings" / "run-on.md").read_text(encoding="utf-8")
     rows = page.count('<div class="bf-pair"')
     assert rows >= len(RUN_ON) // MAX_SEGMENT_CHARS
-    assert "una frase sin fin," in page and "a sentence endless," in page
+    assert "una frase sin fin," in page and "a sentence" in page
 
 
 def test_strict_cli_exit_status_counts_skipped(corpus_build: tuple[Path, object]) -> None:
     project, _ = corpus_build
-    result = run_cli(project, "build", "--strict")
+    result = run_cli(project, "build", "--strict", fake=True)
     assert result.returncode == 1
-    assert "15 seeds skipped, 1 warning" in result.stderr.splitlines()[-1]
+    assert "15 seeds skipped, 15 errors, 2 warnings" in result.stderr.splitlines()[-1]
 
 
 def test_large_file_builds_with_bounded_memory(make_project: ProjectFactory) -> None:
@@ -205,7 +209,20 @@ def test_large_file_builds_with_bounded_memory(make_project: ProjectFactory) -> 
     text = "Un archivo enorme.\n" + "\n".join(lines) + "\n"
     assert len(text.encode()) > 3_000_000
     project = make_project({"enorme.txt": text})
-    result = run_cli(project, "build")
+    refused = run_cli(project, "build", fake=True)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[0] == (
+        "ERROR: seeds/enorme.txt: is 2.9 MB, over the limit of 1.0 MB for this kind of file "
+        "(plugins.briefings.max_seed_kb)"
+    )
+    yml = project / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace(
+            "engine: apertium", "engine: apertium\n      max_seed_kb: 4096"
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "build", fake=True)
     assert result.returncode == 0, result.stderr
     page = project / "site_src" / "briefings" / "enorme.md"
     assert page.stat().st_size > 6_000_000

@@ -26,7 +26,7 @@ def test_golden_build(make_project: ProjectFactory) -> None:
     project = make_project(seeds)
     shutil.copy(GOLDEN / "glossary.yml", project / "glossary.yml")
     report = build(settings_for(project))
-    assert report.problems == []
+    assert report.problems == ()
     area = project / "site_src" / "briefings"
     produced = {p.name: p.read_text(encoding="utf-8") for p in sorted(area.glob("*.md"))}
     if os.environ.get("UPDATE_GOLDEN"):

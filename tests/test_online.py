@@ -32,6 +32,19 @@ def libre() -> Iterator[LibreServer]:
         yield server
 
 
+def engine_named(name: str) -> object:
+    """An engine as a project with default settings would create it."""
+    return create_engine(
+        name,
+        apertium_pair="spa-eng",
+        timeout=120,
+        jobs=1,
+        libre_url=None,
+        request_timeout=30,
+        retry_seconds=60,
+    )
+
+
 def engine_for(server: LibreServer, **kwargs: float) -> OnlineEngine:
     options = {"request_timeout": 2.0, "retry_seconds": 5.0, "backoff": 0.1, **kwargs}
     return OnlineEngine(PROVIDERS["libre"], url=server.url, **options)
@@ -111,7 +124,7 @@ def test_merged_lines_fall_back_to_one_request_per_sentence(libre: LibreServer) 
 
 
 def test_mymemory_warning_is_refused() -> None:
-    engine = OnlineEngine(PROVIDERS["mymemory"])
+    engine = OnlineEngine(PROVIDERS["mymemory"], url=None, request_timeout=30, retry_seconds=60)
     with pytest.raises(EngineError, match="MyMemory answered with an error"):
         engine._accept("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY")
 
@@ -119,7 +132,7 @@ def test_mymemory_warning_is_refused() -> None:
 def test_build_with_libre_engine(make_project: ProjectFactory, libre: LibreServer) -> None:
     project = libre_project(make_project, libre)
     report = build(settings_for(project))
-    assert report.problems == []
+    assert report.problems == ()
     page = (project / "site_src" / "briefings" / "a.md").read_text(encoding="utf-8")
     assert '<p class="bf-title-en" lang="en">[en] Primera nota.</p>' in page
     assert "[en] El perro come." in page and "[en] La casa es grande." in page
@@ -141,7 +154,7 @@ def test_build_failure_names_engine_and_seed_and_caches_nothing(
         assert db.execute("SELECT count(*) FROM translation").fetchone()[0] == 0
     libre.script.clear()
     again = build(settings_for(project))
-    assert again.problems == []
+    assert again.problems == ()
 
 
 def test_cli_engine_flag_overrides_config(make_project: ProjectFactory, libre: LibreServer) -> None:
@@ -165,17 +178,17 @@ def test_missing_key_is_reported_before_work(
     monkeypatch: pytest.MonkeyPatch, name: str, variable: str
 ) -> None:
     monkeypatch.delenv(variable, raising=False)
-    engine = create_engine(name)
+    engine = engine_named(name)
     with pytest.raises(
         EngineUnavailable, match=f"needs an API key: set the environment variable {variable}"
     ):
-        engine.check()
+        engine.check()  # type: ignore[attr-defined]
 
 
 def test_libre_without_url_or_key_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIBRE_API_KEY", raising=False)
     with pytest.raises(EngineUnavailable, match="LibreTranslate needs the address of a server"):
-        create_engine("libre").check()
+        engine_named("libre").check()  # type: ignore[attr-defined]
 
 
 def test_missing_deep_translator_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,7 +197,7 @@ def test_missing_deep_translator_is_reported(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(
         EngineUnavailable, match="needs the deep-translator package: run 'pip install"
     ):
-        create_engine("google").check()
+        engine_named("google").check()  # type: ignore[attr-defined]
 
 
 def test_deep_translator_is_imported_lazily() -> None:

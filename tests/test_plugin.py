@@ -19,9 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
 from builder.plugin import BriefingsPlugin
-from tests.conftest import ProjectFactory, requires_apertium, run_cli, run_mkdocs
-
-pytestmark = requires_apertium
+from tests.conftest import REPO, ProjectFactory, fake_translation, run_cli, run_mkdocs
 
 SEED = "Primer título.\nEl perro come en la casa grande.\n"
 
@@ -61,11 +59,14 @@ def served(
     dirty = ["--dirty"] if getattr(request, "param", False) else []
     with log.open("w", encoding="utf-8") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *dirty],
+            [
+                *(sys.executable, "-m", "tests.fake_run", "mkdocs", "serve"),
+                *("-a", f"127.0.0.1:{port}", *dirty),
+            ],
             cwd=project,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO)),
             start_new_session=True,
         )
         try:
@@ -87,7 +88,8 @@ def test_serve_updates_page_when_a_seed_is_saved(served: tuple[Path, str]) -> No
     (project / "seeds" / "nota.txt").write_text(
         SEED + "La ciudad celebra una fiesta.\n", encoding="utf-8"
     )
-    assert wait_for(lambda: "The city throws a party." in (fetch(page) or ""), 60)
+    party = fake_translation("La ciudad celebra una fiesta.").text
+    assert wait_for(lambda: party in (fetch(page) or ""), 60)
     # A new seed appears in the index and gets its own page.
     (project / "seeds" / "otra.txt").write_text("Otra nota.\nHace sol.\n", encoding="utf-8")
     assert wait_for(lambda: "otra/" in (fetch(f"{base}/briefings/") or ""), 60)
@@ -109,12 +111,57 @@ def test_serve_keeps_last_good_page_of_a_broken_seed(served: tuple[Path, str]) -
     assert wait_for(lambda: "El gato come" in (fetch(page) or ""), 60)
 
 
+def test_two_servers_on_one_project_both_serve_every_edit(make_project: ProjectFactory) -> None:
+    """A second 'mkdocs serve' waits for the other's build instead of failing its own."""
+    project = make_project({"nota.txt": SEED})
+    ports = [free_port(), free_port()]
+    servers = []
+    for n, port in enumerate(ports):
+        out = (project / f"serve-{n}.log").open("w", encoding="utf-8")
+        servers.append(
+            subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "tests.fake_run", "mkdocs", "serve"),
+                    *("-a", f"127.0.0.1:{port}"),
+                ],
+                cwd=project,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO)),
+                start_new_session=True,
+            )
+        )
+    try:
+        pages = [f"http://127.0.0.1:{port}/briefings/nota/" for port in ports]
+
+        def serves(page: str, text: str) -> Callable[[], bool]:
+            return lambda: text in (fetch(page) or "")
+
+        for page in pages:
+            assert wait_for(serves(page, "El perro come"), 60)
+        for word in ("gato", "loro", "pez"):
+            (project / "seeds" / "nota.txt").write_text(SEED.replace("perro", word), "utf-8")
+            for page in pages:
+                assert wait_for(serves(page, f"El {word} come"), 60)
+        logs = "".join((project / f"serve-{n}.log").read_text("utf-8") for n in range(2))
+        assert "Traceback" not in logs and "Error" not in logs and "ERROR" not in logs
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGINT)
+        for server in servers:
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
 def test_unchanged_mkdocs_rebuild_writes_no_source_file(make_project: ProjectFactory) -> None:
     project = make_project({"nota.txt": SEED, "otra.txt": "Otra.\nHace sol.\n"})
-    assert run_mkdocs(project).returncode == 0
+    assert run_mkdocs(project, fake=True).returncode == 0
     docs = project / "site_src"
     before = {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
-    result = run_mkdocs(project)
+    result = run_mkdocs(project, fake=True)
     assert result.returncode == 0
     assert "0 files written" in result.stderr
     assert {p: p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()} == before
@@ -126,10 +173,11 @@ def test_plugin_options_are_validated_by_mkdocs(make_project: ProjectFactory) ->
         {"nota.txt": SEED},
         mkdocs_yml=yml.replace("output_dir: briefings", "output_dir: ../outside"),
     )
-    result = run_mkdocs(project)
+    result = run_mkdocs(project, fake=True)
     assert result.returncode != 0
-    assert "plugins.briefings" in result.stderr or "output_dir" in result.stderr
-    assert "must be a folder inside docs_dir" in result.stderr
+    assert "Plugin 'briefings' option 'output_dir': must be a folder inside docs_dir" in (
+        result.stderr
+    )
 
 
 def test_check_reports_every_problem_without_translating(make_project: ProjectFactory) -> None:
@@ -146,7 +194,7 @@ def test_check_reports_every_problem_without_translating(make_project: ProjectFa
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "seeds/clave.txt:2: unknown front matter key 'colour' ignored "
-        "(known: date, source, url, author, tags, encoding) (warning)",
+        "(known: date, source, url, author, tags, encoding, draft) (warning)",
         "seeds/fecha.txt:2: front matter 'date' must be a date like 2024-06-21 (error)",
         "seeds/vacia.txt: is empty: write the title on the first line, then paragraphs (error)",
         "templates/index.md.j2:1: template error: Expected an expression, got 'end of statement "

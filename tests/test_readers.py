@@ -29,7 +29,7 @@ def pair(es: str, en: str, unknown: tuple[str, ...] = (), reviewed: bool = False
 
 def briefing(title: AlignedSegment, *pairs: AlignedSegment) -> Briefing:
     seed = Seed(Path("s.txt"), "s", title.es, 1, ())
-    return Briefing(seed, title, (tuple(pairs),), ENGINE)
+    return Briefing(seed, (title,), (tuple(pairs),), ENGINE)
 
 
 def test_names_copied_through_are_told_from_unknown_words() -> None:

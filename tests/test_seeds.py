@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import SeedError
-from builder.seeds import SeedFile, assign_slugs, discover, read_seed, slug_for
+from builder.seeds import SeedFile, discover, read_seed, slug_for
 
 
 def read(tmp_path: Path, content: str | bytes, name: str = "nota.txt") -> SeedFile:
@@ -100,8 +100,8 @@ def test_invalid_utf8_names_byte_offset_and_line(tmp_path: Path) -> None:
     with pytest.raises(SeedError) as caught:
         read_seed(seed_file)
     assert str(caught.value) == (
-        f"{seed_file.path}:2: is not valid UTF-8 (byte offset 9): save it as UTF-8, "
-        "or declare its encoding in the front matter (encoding: latin-1)"
+        f"{seed_file.path}:2: is not valid UTF-8 (byte offset 9): it looks like Latin-1: "
+        "save it as UTF-8, or declare 'encoding: latin-1' in the front matter"
     )
 
 
@@ -132,14 +132,22 @@ def test_slugs_are_url_safe(stem: str, slug: str) -> None:
     assert slug_for(stem) == slug
 
 
-def test_slug_clashes_get_stable_suffixes(tmp_path: Path) -> None:
-    names = ["Árbol.txt", "arbol.txt", "ARBOL.txt"]
-    files = assign_slugs(tmp_path / n for n in names)
-    assert {f.path.name: f.slug for f in files} == {
-        "ARBOL.txt": "arbol",
-        "arbol.txt": "arbol-2",
-        "Árbol.txt": "arbol-3",
-    }
+def test_seeds_whose_names_give_one_slug_are_both_refused(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ["Árbol.txt", "arbol.txt", "ARBOL.txt", "otro.txt"]:
+        (seeds / name).write_text("T\nB.\n", encoding="utf-8")
+    discovery = discover(seeds)
+    assert [f.name for f in discovery.files] == ["otro.txt"]
+    assert [str(p).removeprefix(f"{seeds}/") for p in discovery.problems] == [
+        "ARBOL.txt: has the same web address (briefings/arbol/) as 'arbol.txt', 'Árbol.txt': "
+        "rename one of them; until then neither is built, and a page published before stays",
+        "arbol.txt: has the same web address (briefings/arbol/) as 'ARBOL.txt', 'Árbol.txt': "
+        "rename one of them; until then neither is built, and a page published before stays",
+        "Árbol.txt: has the same web address (briefings/arbol/) as 'ARBOL.txt', 'arbol.txt': "
+        "rename one of them; until then neither is built, and a page published before stays",
+    ]
+    assert discovery.refused == {"ARBOL.txt", "arbol.txt", "Árbol.txt"}
 
 
 def test_discover_sorts_ignores_other_files_and_refuses_outside_links(tmp_path: Path) -> None:
@@ -152,8 +160,8 @@ def test_discover_sorts_ignores_other_files_and_refuses_outside_links(tmp_path: 
     (tmp_path / "secret.txt").write_text("S\ns.\n", encoding="utf-8")
     (seeds / "link.txt").symlink_to(tmp_path / "secret.txt")
     (seeds / "inside.txt").symlink_to(seeds / "a.txt")
-    files, problems = discover(seeds)
-    assert [f.path.name for f in files] == ["a.txt", "b.txt", "inside.txt"]
-    assert [str(p) for p in problems] == [
+    discovery = discover(seeds)
+    assert [f.path.name for f in discovery.files] == ["a.txt", "b.txt", "inside.txt"]
+    assert [str(p) for p in discovery.problems] == [
         f"{seeds / 'link.txt'}: is a link to a file outside the seeds folder; refused"
     ]

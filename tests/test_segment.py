@@ -76,8 +76,18 @@ def test_segment_seed_positions() -> None:
         (Paragraph("Uno. Dos.", 2), Paragraph("Tres.", 4)),
     )
     title, body = segment_seed(seed)
-    assert (title.part, title.paragraph, title.sentence, title.es) == ("title", 0, 0, "Título.")
+    assert [(t.part, t.paragraph, t.sentence, t.es) for t in title] == [("title", 0, 0, "Título.")]
     assert [[(s.paragraph, s.sentence, s.es, s.line) for s in p] for p in body] == [
         [(0, 0, "Uno.", 2), (0, 1, "Dos.", 2)],
         [(1, 0, "Tres.", 4)],
     ]
+
+
+def test_a_very_long_title_is_cut_like_a_body_sentence() -> None:
+    long_title = "palabra " * 1000
+    seed = Seed(Path("x.txt"), "x", long_title.strip(), 1, (Paragraph("Uno.", 2),))
+    title, _ = segment_seed(seed)
+    assert len(title) > 1
+    assert all(len(t.es) <= MAX_SEGMENT_CHARS for t in title)
+    assert " ".join(t.es for t in title) == long_title.strip()
+    assert [t.sentence for t in title] == list(range(len(title)))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from builder.errors import ConfigError
 from builder.model import EngineInfo, Translation
 
 # Called with the number of segments finished since the last call.
@@ -29,14 +28,20 @@ class Engine(Protocol):
         """Raise :class:`EngineUnavailable` saying what to install or set; do no work."""
         ...
 
-    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
-        """Those all-capitals ``words`` the engine would translate as ordinary words."""
-        ...
-
     def translate(
         self, texts: Sequence[str], progress: Progress | None = None
     ) -> list[Translation]:
         """Translate every text, keeping their order and count exactly."""
+        ...
+
+
+@runtime_checkable
+class ReadsCapitals(Protocol):
+    """An engine that may read an all-capitals acronym as an ordinary word (Apertium reads
+    'NATO' as *nato*, born); generic protection then keeps such acronyms as they are."""
+
+    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
+        """Those all-capitals ``words`` the engine would translate as ordinary words."""
         ...
 
 
@@ -47,14 +52,15 @@ ENGINE_NAMES = ("apertium", *ONLINE_ENGINE_NAMES)
 def create_engine(
     name: str,
     *,
-    apertium_pair: str = "spa-eng",
-    timeout: float = 120.0,
-    jobs: int = 1,
-    libre_url: str | None = None,
-    request_timeout: float = 30.0,
-    retry_seconds: float = 60.0,
+    apertium_pair: str,
+    timeout: float,
+    jobs: int,
+    libre_url: str | None,
+    request_timeout: float,
+    retry_seconds: float,
 ) -> Engine:
-    """The engine a configuration names; an unknown name is a config error."""
+    """The engine a configuration names (validated against :data:`ENGINE_NAMES` where the
+    name was read: ``mkdocs.yml`` or the command line)."""
     if name == "apertium":
         from builder.engines.apertium import ApertiumEngine
 
@@ -68,4 +74,4 @@ def create_engine(
             request_timeout=request_timeout,
             retry_seconds=retry_seconds,
         )
-    raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
+    raise ValueError(f"unknown engine {name!r}")  # pragma: no cover - names are validated

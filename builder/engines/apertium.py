@@ -1,4 +1,10 @@
-"""Apertium, the offline default engine: its ``spa-eng`` pipeline run once per batch and job."""
+"""Apertium, the offline default engine: the ``spa-eng`` pair's programs, run by
+:class:`~builder.engines.apertium_mode.ModeRunner` once per batch and job.
+
+The ``apertium`` command itself is not used to translate: the runner reads the pair's mode
+file and runs its programs directly, looking each distinct word up only once. ``apertium``
+must still be installed (``apertium -V`` gives the version recorded with each translation).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,9 @@ BATCH_CHARS_PER_JOB = 250_000
 # paragraph break, so no rule reorders words across two segments and each segment is
 # translated exactly as it would be alone (the tests check this).
 SEPARATOR = "\n\n"
+# The last segment of every batch: a number, which Apertium copies as it is. When it does
+# not come back, Apertium stopped reading early (it does at U+FFFF) and the batch is refused.
+SENTINEL = "7310."
 # Apertium translates about 100,000 characters a second here; allow ten times slower.
 _SECONDS_PER_CHAR = 1 / 10_000
 # Apertium marks a word it does not know with '*', a generation error with '#' and a
@@ -39,11 +48,11 @@ _MARKED_WORD = re.compile(r"(?<!\w)([*#@])(\w[\w'\u2019-]*)")
 
 
 class ApertiumEngine:
-    """Runs the Apertium ``spa-eng`` pair as a subprocess, in parallel on ``jobs`` cores."""
+    """Runs the programs of an Apertium pair (``spa-eng``), in parallel on ``jobs`` cores."""
 
     name = "apertium"
 
-    def __init__(self, pair: str = "spa-eng", timeout: float = 60.0, jobs: int = 1) -> None:
+    def __init__(self, *, pair: str, timeout: float, jobs: int) -> None:
         self.pair = pair
         self.timeout = timeout
         self.jobs = max(1, jobs)
@@ -154,7 +163,7 @@ class ApertiumEngine:
         for text in texts:
             if "\n" in text:
                 raise EngineError("a segment given to Apertium contains a line break")
-        payload = SEPARATOR.join(texts) + "\n"
+        payload = SEPARATOR.join([*texts, SENTINEL]) + "\n"
         seen = 0
         tail = ""
 
@@ -174,11 +183,19 @@ class ApertiumEngine:
         output = self._runner.run(
             payload, timeout=self.timeout + len(payload) * _SECONDS_PER_CHAR, on_output=count
         )
-        results = output.rstrip("\n").split(SEPARATOR) if texts else []
+        results = output.rstrip("\n").split(SEPARATOR)
+        if results[-1].strip() != SENTINEL:
+            raise EngineError(
+                "Apertium stopped before the end of the batch (its answer is incomplete); "
+                "the batch was not used",
+                isolatable=True,
+            )
+        results.pop()
         if len(results) != len(texts):
             raise EngineError(
                 f"Apertium returned {len(results)} segments for {len(texts)}; "
-                "the batch was not used"
+                "the batch was not used",
+                isolatable=True,
             )
         if progress is not None:
             progress(len(texts) - seen)

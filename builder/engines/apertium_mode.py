@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.engines.process import run_streaming
-from builder.errors import EngineError
+from builder.errors import EngineError, EngineTimeout
 
 DEFORMATTER = ("apertium-destxt",)
 REFORMATTER = ("apertium-retxt",)
@@ -139,7 +139,7 @@ class ModeRunner:
         for phase in self.phases:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise EngineError(f"Apertium gave no complete answer within {timeout:.0f} s")
+                raise EngineTimeout(f"Apertium gave no complete answer within {timeout:.0f} s")
             if isinstance(phase, Pipe):
                 report = on_output if phase is self._reporting else None
                 stream = self._pipe(phase, stream, remaining, report)
@@ -176,7 +176,8 @@ class ModeRunner:
             if len(answer) != len(new) + 1 or answer[-1]:
                 raise EngineError(
                     f"Apertium's {lookup.command[0]} {lookup.command[1]} gave "
-                    f"{len(answer) - 1} answers for {len(new)} words; the batch was not used"
+                    f"{len(answer) - 1} answers for {len(new)} words; the batch was not used",
+                    isolatable=True,
                 )
             with lookup.lock:
                 lookup.known.update(zip(new, answer, strict=False))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
@@ -21,6 +21,7 @@ from typing import Any
 from builder.engines import Progress
 from builder.errors import EngineError, EngineUnavailable
 from builder.model import EngineInfo, Translation
+from builder.text import shorten
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,9 @@ class OnlineEngine:
         self,
         provider: Provider,
         *,
-        url: str | None = None,
-        request_timeout: float = 30.0,
-        retry_seconds: float = 60.0,
+        url: str | None,
+        request_timeout: float,
+        retry_seconds: float,
         backoff: float = 0.5,
     ) -> None:
         self.provider = provider
@@ -129,9 +130,6 @@ class OnlineEngine:
             version = "unknown"
         return EngineInfo(self.provider.name, label, f"deep-translator {version}")
 
-    def ordinary_capitals(self, words: Collection[str]) -> set[str]:
-        return set()  # online engines know acronyms; nothing to protect them from
-
     def translate(
         self, texts: Sequence[str], progress: Progress | None = None
     ) -> list[Translation]:
@@ -172,7 +170,7 @@ class OnlineEngine:
         upper = answer.upper()
         for marker in self.provider.error_markers:
             if marker in upper:
-                raise EngineError(f"{self.info.label} answered with an error: {answer[:120]!r}")
+                raise EngineError(f"{self.info.label} answered with an error: {shorten(answer)}")
         return answer
 
     def _request(self, text: str) -> object:
@@ -233,7 +231,7 @@ class OnlineEngine:
             return EngineError(f"{self.info.label} refused the API key: check it")
         if isinstance(error, dt.ApiKeyException):
             return EngineError(f"{self.info.label} needs an API key: set {self.provider.key_env}")
-        return EngineError(f"{self.info.label} failed: {name}: {error}")
+        return EngineError(f"{self.info.label} failed: {name}: {shorten(error, 120)[1:-1]}")
 
 
 def pack(texts: Sequence[str], max_chars: int) -> list[list[str]]:

@@ -12,7 +12,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from builder.errors import EngineError
+from builder.errors import EngineError, EngineTimeout
+from builder.text import shorten
 
 _READ_SIZE = 1 << 16
 
@@ -71,7 +72,7 @@ def run_streaming(
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 _kill(proc)
-                raise EngineError(f"{name} gave no complete answer within {timeout:.0f} s")
+                raise EngineTimeout(f"{name} gave no complete answer within {timeout:.0f} s")
             for key, _ in selector.select(timeout=min(remaining, 1.0)):
                 chunk = os.read(key.fd, _READ_SIZE)
                 if not chunk:
@@ -88,12 +89,14 @@ def run_streaming(
         status = proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
         _kill(proc)
-        raise EngineError(f"{name} did not exit within {timeout:.0f} s") from None
+        raise EngineTimeout(f"{name} did not exit within {timeout:.0f} s") from None
     writer.join()
     if status != 0:
         detail = err.decode("utf-8", "replace").strip().splitlines()
         raise EngineError(
-            f"{name} failed with exit status {status}" + (f": {detail[-1]}" if detail else "")
+            f"{name} failed with exit status {status}"
+            + (f": {shorten(detail[-1], 200)[1:-1]}" if detail else ""),
+            isolatable=True,
         )
     return "".join(out)
 

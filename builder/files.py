@@ -1,0 +1,204 @@
+"""Plain file work: read an input file safely, write a file atomically, remove one.
+
+Reading only ever opens a regular file: a named pipe would block the build forever, a
+device would never end, and a symbolic link loop has no content. Writing goes to a temporary
+file in the same folder, then replaces the target in one step, so a reader (or a build that
+is killed) never sees half a file, and a file whose bytes are unchanged is not rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from builder.errors import InputError, LocatedInputError, OutputError, Problem
+from builder.text import describe_unsafe, make_safe
+
+# Temporary files are short names, so that a long target name never makes one too long.
+TEMP_PREFIX = ".tmp-"
+TEMP_SUFFIX = ".briefings"
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def read_regular(path: Path, limit: int | None = None, setting: str = "") -> bytes:
+    """The bytes of the regular file at ``path`` (links followed), at most ``limit`` bytes
+    (``setting`` names the option that sets the limit, for the message)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise InputError(describe_os_error(error, path)) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            raise InputError(f"is {kind}, not a text file")
+        where = f" ({setting})" if setting else ""
+        if limit is not None and info.st_size > limit:
+            raise InputError(
+                f"is {_size(info.st_size)}, over the limit of {_size(limit)} for this kind of "
+                f"file{where}"
+            )
+        try:
+            data = handle.read() if limit is None else handle.read(limit + 1)
+        except OSError as error:
+            raise InputError(describe_os_error(error, path)) from None
+    if limit is not None and len(data) > limit:  # it grew while being read
+        raise InputError(f"is over the limit of {_size(limit)} for this kind of file{where}")
+    return data
+
+
+def read_text(path: Path, limit: int | None = None) -> tuple[str, Problem | None]:
+    """A UTF-8 text file (BOM allowed) with LF line ends and unsafe characters replaced,
+    and a warning naming them."""
+    data = read_regular(path, limit)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise LocatedInputError(
+            f"is not valid UTF-8 (byte offset {error.start}): save it as UTF-8", line
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = describe_unsafe(text)
+    if found is None:
+        return text, None
+    line, message = found
+    return make_safe(text), Problem(path, message, line, severity="warning")
+
+
+def describe_os_error(error: OSError, path: Path | None = None) -> str:
+    """An ``OSError`` in words an editor understands, with what to do when it is clear."""
+    code = error.errno
+    if code == errno.ENOENT:
+        if path is not None and path.is_symlink():
+            return "is a link to a file that does not exist"
+        return "does not exist"
+    if code == errno.ELOOP:
+        return "is a symbolic link that points to itself (a link loop)"
+    if code in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied"
+    if code == errno.EISDIR:
+        return "is a folder, not a text file"
+    if code == errno.ENAMETOOLONG:
+        return "has a name too long for this system"
+    return f"cannot be read: {error.strerror or error}"
+
+
+def _size(count: int) -> str:
+    if count >= 1 << 20:
+        return f"{count / (1 << 20):.1f} MB"
+    return f"{count / 1024:.0f} KB"
+
+
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """Write ``data`` to ``path`` atomically unless the file already holds these bytes.
+
+    Returns whether the file was written. The folder must exist; a target that is a
+    symbolic link is replaced by a file, never written through.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        if not path.is_symlink() and path.read_bytes() == data:
+            return False
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        pass
+    except OSError as error:
+        raise OutputError(f"cannot read {str(path)!r}: {error.strerror}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as error:
+        raise OutputError(_write_failure(path, error)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(_write_failure(path, error)) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def _write_failure(path: Path, error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        why = "the disk is full: free some space and build again"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "permission denied (read-only?): make the folder writable and build again"
+    elif error.errno == errno.EISDIR:
+        why = "a folder has that name: move it away and build again"
+    else:
+        why = f"{error.strerror or error}"
+    return f"cannot write {str(path)!r}: {why}; the files published before are unchanged"
+
+
+def remove_file(path: Path) -> bool:
+    """Remove the regular file at ``path`` (never a link or a folder); whether it did."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise OutputError(f"cannot remove {str(path)!r}: {error.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise OutputError(f"cannot remove {str(path)!r}: {error.strerror}") from None
+    return True
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove temporary files a killed build left in ``folder``; they were never published."""
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            remove_file(leftover)
+        for leftover in folder.glob(".*.tmp"):  # the name older versions used
+            remove_file(leftover)
+
+
+def ensure_folder(root: Path, relative: Path) -> Path:
+    """``root / relative`` as a real folder: created if missing, never through a link."""
+    folder = root
+    for part in relative.parts:
+        folder = folder / part
+        try:
+            info = folder.lstat()
+        except FileNotFoundError:
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                pass
+            except OSError as error:
+                raise OutputError(_write_failure(folder, error)) from None
+            info = folder.lstat()
+        except OSError as error:
+            raise OutputError(_write_failure(folder, error)) from None
+        if not stat.S_ISDIR(info.st_mode):
+            what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a folder"
+            raise OutputError(
+                f"{str(folder)!r} is {what}; the builder writes only into real folders of its "
+                "own: move it away and build again"
+            )
+    return folder

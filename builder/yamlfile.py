@@ -1,0 +1,237 @@
+"""YAML from files editors write (front matter, corrections, the glossary), read defensively.
+
+PyYAML's ``safe_load`` still accepts things that have no place in these files and that turn
+a typo into a traceback or a denial of service: aliases (a 300-byte "billion laughs" file
+expands to gigabytes), explicit type tags (``!!int 'abc'`` raises ``ValueError``), deep
+nesting (``RecursionError``), timestamps that are not dates (``2024-02-30`` raises
+``ValueError``) and numbers of thousands of digits. This reader walks PyYAML's event stream
+itself, without recursion, and builds plain values: strings, integers, floats, booleans,
+None, lists and dicts with string keys. Dates stay strings, for the caller to check with a
+message of its own. Anything else is an :class:`InputError` with the line and a message an
+editor understands.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import events
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from builder.errors import LocatedInputError
+from builder.text import shorten
+
+# Deeper than any file of this project needs; well under Python's recursion limit.
+MAX_DEPTH = 16
+# Longer numbers are kept as text: int() of 5,000 digits is refused by Python.
+_MAX_NUMBER_CHARS = 40
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TRUE = frozenset({"yes", "true", "on"})
+
+KeyPath = tuple[str | int, ...]
+
+# PyYAML's messages, in words an editor understands.
+_PROBLEMS = (
+    ("mapping values are not allowed", "a ':' where it cannot be: put the text in quotes"),
+    ("could not find expected ':'", "a line is missing the ':' of 'key: value'"),
+    ("cannot start any token", "a character that cannot start a value: put the text in quotes"),
+    ("bad indentation", "the indentation is off: line up the entries"),
+    ("expected <block end>", "the indentation is off: line up the entries"),
+    ("expected <document start>", "the indentation is off: line up the entries"),
+    ("found unexpected end of stream", "a quote or bracket is never closed"),
+    ("found unexpected ':'", "a ':' where it cannot be: put the text in quotes"),
+    ("unacceptable character", "a character YAML cannot hold (a control character?)"),
+    ("expected ',' or ']'", "a '[' list is never closed with ']'"),
+    ("expected ',' or '}'", "a '{' map is never closed with '}'"),
+    ("did not find expected key", "the indentation is off: line up the entries"),
+    ("did not find expected '-' indicator", "the indentation is off: line up the entries"),
+    ("found undefined alias", "an '*' alias: write the value out in full (or quote it)"),
+    ("found character that cannot start any token", "a character that cannot start a value"),
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML document and the line (1-based) where each value starts."""
+
+    value: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line(self, *path: str | int) -> int | None:
+        """The line of the value at ``path`` (keys and list indexes), if known."""
+        return self.lines.get(path)
+
+
+def parse(text: str, *, first_line: int = 1) -> Document:
+    """Parse one YAML document; raise :class:`InputError` (with ``.line``) on anything else.
+
+    ``first_line`` is the file line of the text's first line (front matter starts on 2).
+    """
+    builder = _Builder(first_line)
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark is not None else None
+        raise LocatedInputError(_explain(error), line) from None
+    except yaml.YAMLError as error:  # a ReaderError: a character YAML cannot hold
+        position = getattr(error, "position", None)
+        line = text.count("\n", 0, position) + first_line if position is not None else None
+        raise LocatedInputError(
+            "holds a character YAML cannot hold (a control character or U+FFFE?)", line
+        ) from None
+    except RecursionError:  # pragma: no cover - depth is bounded before this can happen
+        raise LocatedInputError("is nested too deeply", None) from None
+    return Document(builder.result, builder.lines)
+
+
+def _explain(error: yaml.MarkedYAMLError) -> str:
+    problem = str(error.problem or error.context or "")
+    for needle, words in _PROBLEMS:
+        if needle in problem:
+            return f"is not valid YAML: {words}"
+    return f"is not valid YAML ({problem})"
+
+
+class _Builder:
+    """Builds plain values from PyYAML events, with a stack instead of recursion."""
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.stack: list[tuple[list[Any] | dict[str, Any], KeyPath]] = []
+        self.pending_key: list[str | None] = []
+        self.key_lines: list[dict[str, int]] = []
+        self.result: Any = None
+        self.documents = 0
+        self.lines: dict[KeyPath, int] = {}
+        self._resolver = Resolver()
+
+    def _line(self, event: events.Event) -> int:
+        mark = event.start_mark
+        return (int(mark.line) if mark is not None else 0) + self.first_line
+
+    def feed(self, event: events.Event) -> None:
+        if isinstance(event, events.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise LocatedInputError(
+                    "holds more than one YAML document ('---' inside it?)", self._line(event)
+                )
+            return
+        if isinstance(event, events.AliasEvent):
+            raise LocatedInputError(
+                "uses a YAML alias ('*'): write the value out in full, or quote it",
+                self._line(event),
+            )
+        if not isinstance(event, events.NodeEvent | events.CollectionEndEvent):
+            return
+        if isinstance(event, events.CollectionEndEvent):
+            self._end()
+            return
+        if event.anchor is not None:
+            raise LocatedInputError(
+                f"uses a YAML anchor ('&{shorten(event.anchor, 20)[1:-1]}'): "
+                "write each value out in full",
+                self._line(event),
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise LocatedInputError(
+                f"uses a YAML type tag ({shorten(shown, 30)}): write the value plainly",
+                self._line(event),
+            )
+        if isinstance(event, events.ScalarEvent):
+            self._add(self._scalar(event), event)
+        elif isinstance(event, events.SequenceStartEvent):
+            self._open([], event)
+        elif isinstance(event, events.MappingStartEvent):
+            self._open({}, event)
+
+    def _scalar(self, event: events.ScalarEvent) -> Any:
+        value = event.value
+        if event.style is not None:  # quoted or block text: always a string
+            return value
+        tag = self._resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        if tag == _NULL_TAG:
+            return None
+        if tag == _BOOL_TAG:
+            return value.lower() in _TRUE
+        if tag in (_INT_TAG, _FLOAT_TAG) and len(value) <= _MAX_NUMBER_CHARS:
+            return _number(value, tag)
+        return value  # strings, timestamps, long numbers: the caller decides
+
+    def _open(self, container: list[Any] | dict[str, Any], event: events.Event) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise LocatedInputError(
+                f"is nested more than {MAX_DEPTH} levels deep", self._line(event)
+            )
+        path = self._add(container, event)
+        self.stack.append((container, path))
+        self.pending_key.append(None)
+        self.key_lines.append({})
+
+    def _end(self) -> None:
+        self.stack.pop()
+        self.pending_key.pop()
+        self.key_lines.pop()
+
+    def _add(self, value: Any, event: events.Event) -> KeyPath:
+        line = self._line(event)
+        if not self.stack:
+            self.result = value
+            self.lines[()] = line
+            return ()
+        container, path = self.stack[-1]
+        if isinstance(container, list):
+            here = (*path, len(container))
+            container.append(value)
+            self.lines[here] = line
+            return here
+        key = self.pending_key[-1]
+        if key is None:  # this value is a key
+            if isinstance(value, list | dict):
+                raise LocatedInputError("has a key that is a list or a map", line)
+            text = "" if value is None else str(value)
+            seen = self.key_lines[-1]
+            if text in seen:
+                raise LocatedInputError(
+                    f"has the key {shorten(text, 40)} twice (first on line {seen[text]})", line
+                )
+            seen[text] = line
+            self.pending_key[-1] = text
+            self.lines[(*path, text)] = line
+            return (*path, text)
+        here = (*path, key)
+        container[key] = value
+        self.pending_key[-1] = None
+        return here
+
+
+def _number(value: str, tag: str) -> int | float | str:
+    text = value.replace("_", "")
+    try:
+        if tag == _INT_TAG:
+            if ":" in text:  # sexagesimal (YAML 1.1): nobody means that here
+                return value
+            sign = -1 if text.startswith("-") else 1
+            digits = text.lstrip("+-")
+            if digits.startswith("0x"):
+                return sign * int(digits[2:], 16)
+            if digits.startswith("0b"):
+                return sign * int(digits[2:], 2)
+            if len(digits) > 1 and digits.startswith("0"):
+                return sign * int(digits, 8)
+            return sign * int(digits)
+        number = float(text.replace(".inf", "inf").replace(".nan", "nan").replace(".Inf", "inf"))
+        return value if math.isnan(number) or math.isinf(number) else number
+    except ValueError:
+        return value

@@ -1,0 +1,271 @@
+"""Hunting, not recalling: generated front matter, sidecars, glossaries, file names,
+Unicode and tampered manifests, each built beside a good seed.
+
+For every example: no exception escapes, the good seed is published, the feed and the TMX
+export are well-formed, and nothing outside the generated area is written or deleted.
+Example counts are fixed and derandomized, so CI runs the same examples every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
+
+from builder.build import build, gather
+from builder.corrections import load_corrections
+from builder.errors import SeedError
+from builder.export import write_tmx
+from builder.glossary import load_glossary
+from builder.seeds import SeedFile, read_seed, slug_for
+from tests.conftest import FakeEngine, settings_for, write_project
+
+GOOD = "Una nota buena.\nEl perro come en la casa grande.\n"
+GOOD_NAME = "zz-good.txt"
+PROFILE = settings(
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+# Pieces of YAML that have broken parsers and the code behind them.
+NASTY_SCALARS = [
+    "2024-02-30", "2024-13-01", "2024-01-01 25:00:00", "2024-01-01T10:00:00+99:00",
+    "!!int 'abc'", "!!timestamp 'x'", "!!float 'y'", "!!binary AAAA", "!!python/name:os.system",
+    "!!set {a, b}", "!!omap [a: 1]", "&a x", "*a", "*undefined", "9" * 5000, "0x" + "f" * 200,
+    "1e999999", ".nan", "-.inf", "0o777", "1_000", "1:20:30", "~", "null", "yes", "No",
+    "'unterminated", '"\\ud800"', '"\\x00"', "|\n  block", ">-\n  folded", "[" * 300,
+    "{" * 300, "[a, [b, [c]]]", "{a: {b: {c: d}}}", "http://[::1", "javascript:alert(1)",
+    "https://ok.example/a?b=c", "\x0b", "\ufffe", "\u2028", "\x1b[2J", "<script>", "{{ 7*7 }}",
+    "'" + "x" * 3000 + "'", "? complex", "- item", "---", "...", "%YAML 1.1", "@at", "`tick",
+]  # fmt: skip
+KEYS = ["date", "source", "url", "author", "tags", "encoding", "draft", "title", "1", "? [a]"]
+
+
+@st.composite
+def front_matter(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        key = draw(st.sampled_from(KEYS) | st.text(max_size=8))
+        value = draw(st.sampled_from(NASTY_SCALARS) | st.text(max_size=20))
+        indent = draw(st.sampled_from(["", "", " ", "  ", "\t"]))
+        lines.append(f"{indent}{key}: {value}")
+    return "\n".join(lines)
+
+
+def assert_message_is_sane(message: str) -> None:
+    assert message.isprintable(), message
+    assert len(message) < 600, message[:200]
+
+
+@settings(PROFILE, max_examples=400)
+@given(
+    yaml=front_matter(), encoding=st.sampled_from(["", "encoding: utf-7\n", "encoding: rot13\n"])
+)
+def test_any_front_matter_is_a_seed_or_its_error(yaml: str, encoding: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.txt"
+        path.write_bytes(
+            f"---\n{encoding}{yaml}\n---\nTítulo.\nTexto +2AA-.\n".encode("utf-8", "replace")
+        )
+        try:
+            seed, warnings = read_seed(SeedFile(path, "x"))
+        except SeedError as error:
+            assert_message_is_sane(str(error).removeprefix(str(path)))
+        else:
+            assert seed.title and all(str(w).isprintable() for w in warnings)
+
+
+SIDECAR_PIECES = [
+    "- es: El perro come en la casa grande.\n  en: The dog eats.\n",
+    "- es: x\n   en: y\n", "- es: x\n en: y\n", "-es: x\n", "- [a, b]\n", "- es: &a x\n  en: *a\n",
+    "- es: !!int 'a'\n  en: b\n", "a: b\n", "- es: x\n  en:\n", "- es: x\n  en: y\n  scope: z\n",
+    "\t- es: x\n", "- es: \x0b\n  en: y\n", "- es: \ufffe\n  en: y\n", "---\n", "...\n",
+    "keep:\n  - Kim\n", "translate:\n  OTAN: NATO\n", "translate:\n  - a\n", "keep: *x\n",
+    "keep: [" * 100 + "\n", "translate: {a: " * 50 + "\n", "\x00\x01\x02", "\xff\xfe",
+]  # fmt: skip
+
+
+@settings(PROFILE, max_examples=300)
+@given(
+    pieces=st.lists(st.sampled_from(SIDECAR_PIECES) | st.text(max_size=30), max_size=8),
+    raw=st.binary(max_size=200),
+)
+def test_any_sidecar_or_glossary_gives_problems_never_exceptions(
+    pieces: list[str], raw: bytes
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for data in ("".join(pieces).encode("utf-8", "surrogatepass"), raw):
+            sidecar = Path(tmp) / "x.corrections.yml"
+            glossary = Path(tmp) / "glossary.yml"
+            sidecar.write_bytes(data)
+            glossary.write_bytes(data)
+            _, problems = load_corrections(sidecar)
+            _, more = load_glossary(glossary)
+            for problem in [*problems, *more]:
+                assert_message_is_sane(str(problem).removeprefix(tmp))
+
+
+def snapshot(root: Path, area: Path) -> dict[str, str]:
+    """Digest of every file under ``root`` outside the generated area and the cache."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.is_relative_to(area) or ".briefings-cache" in path.parts:
+            continue
+        found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+@contextmanager
+def project_with(seeds: dict[bytes, bytes]) -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="gen-"))
+    try:
+        project = write_project(root / "p", {GOOD_NAME: GOOD})
+        folder = os.fsencode(project / "seeds")
+        for name, data in seeds.items():
+            with open(folder + b"/" + name, "wb") as handle:
+                handle.write(data)
+        yield project
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def assert_site_is_sound(project: Path) -> None:
+    """The good seed published, list pages parse, feed and TMX well-formed."""
+    settings_ = settings_for(project)
+    area = settings_.area
+    assert (area / f"{slug_for(GOOD_NAME[:-4])}.md").is_file()
+    ET.parse(area / "feed.xml")
+    for page in area.rglob("*.md"):
+        _, meta = get_data(page.read_text(encoding="utf-8"))
+        assert isinstance(meta.get("title"), str), page  # MkDocs kept the front matter
+    out = io.StringIO()
+    write_tmx(gather(settings_, FakeEngine()).briefings, out)
+    ET.fromstring(out.getvalue())
+
+
+NAME_PIECES = [b"nota", b"Nota", b"NOTA", b"n\xc3\xb3ta", b"no\xcc\x81ta", b"\xe9", b"\xff\xfe",
+               b"\x1b[31m", b"\x07", b"\n", b" ", b"-", b"index", b"tags", b"a" * 120,
+               "á".encode() * 80, b"\xef\xbf\xbf", b"..", b"\\", b"$(x)", b"%00"]  # fmt: skip
+CONTENT = st.sampled_from(
+    [
+        GOOD.encode(),
+        b"",
+        b"\x00\x01",
+        "T \uffff\nB \ufffe \U0010ffff.\n".encode(),
+        b"T\nB \xe9.\n",
+        b"---\ndate: 2024-02-30\n---\nT\nB.\n",
+        b"---\ndate: 2024-06-01\ntags: [Rusia, rusia, RUSIA]\n---\nT\nB.\n",
+        b"---\nencoding: rot13\n---\nT\nB.\n",
+        ("T " + "x" * 3000 + "\nB.\n").encode(),
+    ]
+) | st.binary(max_size=100)
+
+
+@settings(PROFILE, max_examples=40)
+@given(
+    files=st.dictionaries(
+        st.lists(st.sampled_from(NAME_PIECES), min_size=1, max_size=4).map(b"".join),
+        CONTENT,
+        max_size=5,
+    )
+)
+def test_any_names_and_bytes_build_beside_a_good_seed(files: dict[bytes, bytes]) -> None:
+    seeds = {
+        name.replace(b"/", b"_").replace(b"\x00", b"_")[:240] + b".txt": data
+        for name, data in files.items()
+    }
+    with project_with(seeds) as project:
+        settings_ = settings_for(project)
+        before = snapshot(project, settings_.area)
+        report = build(settings_, engine=FakeEngine())
+        assert_site_is_sound(project)
+        assert snapshot(project, settings_.area) == before
+        for problem in report.problems:
+            assert_message_is_sane(str(problem).removeprefix(str(project)))
+        # Every seed is either built or reported by name.
+        reported = {os.fsencode(p.path.name) for p in report.problems}
+        built = {p.stem for p in settings_.area.glob("*.md")}
+        for name in os.listdir(os.fsencode(project / "seeds")):
+            if name.startswith(b".") or not name.lower().endswith(b".txt"):
+                continue
+            stem = os.fsdecode(name)[:-4]
+            assert name in reported or slug_for(stem) in built, name
+
+
+UNICODE = st.text(
+    st.characters(codec="utf-8") | st.sampled_from(["\ufffe", "\uffff", "\U0010ffff", "\x85"]),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(PROFILE, max_examples=40)
+@given(title=UNICODE, body=UNICODE, tag=UNICODE, source=UNICODE)
+def test_any_unicode_reaches_pages_feed_and_tmx_well_formed(
+    title: str, body: str, tag: str, source: str
+) -> None:
+    seed = (
+        f"---\ndate: 2024-06-21\nsource: {json.dumps(source)}\ntags: [{json.dumps(tag)}]\n---\n"
+        f"{title}\n{body}\n"
+    )
+    with project_with({b"u.txt": seed.encode("utf-8")}) as project:
+        build(settings_for(project), engine=FakeEngine())
+        assert_site_is_sound(project)
+
+
+HOSTILE_PATHS = ["../../mkdocs.yml", "/etc/passwd", "../seeds/zz-good.txt", "tags/../../x.md",
+                 "javascript:alert(1).md", "a/../../b.md", "", ".", "index.md", "feed.xml",
+                 "page/0.md", "tags/x/page/2.md", "A.md", "x" * 300 + ".md", "\x00.md"]  # fmt: skip
+HOSTILE_VALUES: st.SearchStrategy[object] = st.sampled_from(
+    [None, 1, [], {}, "", "x" * 5000, "javascript:alert(1)", "<script>", "2024-13-45", [1, 2]]
+) | st.sampled_from(HOSTILE_PATHS)
+
+
+@settings(PROFILE, max_examples=60)
+@given(
+    field=st.sampled_from(["page", "slug", "date", "tags", "warnings", "title_es", "record"]),
+    value=HOSTILE_VALUES,
+    lists=st.lists(st.sampled_from(HOSTILE_PATHS), max_size=3),
+)
+def test_a_tampered_manifest_never_writes_or_deletes_outside_the_area(
+    field: str, value: object, lists: list[str]
+) -> None:
+    with project_with({b"a.txt": GOOD.encode()}) as project:
+        settings_ = settings_for(project)
+        build(settings_, engine=FakeEngine())
+        (project / "README.md").write_text("keep\n", encoding="utf-8")
+        before = snapshot(project, settings_.area)
+        path = settings_.area / ".briefings-manifest.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        record = data["records"]["a.txt"]
+        if field == "record":
+            data["records"]["a.txt"] = value
+        elif field in ("page", "warnings"):
+            record[field] = value
+        else:
+            record["entry"][field] = value
+        data["records"]["gone.txt"] = json.loads(json.dumps(data["records"]["a.txt"]))
+        data["lists"] = [*data["lists"], *lists]
+        path.write_text(json.dumps(data), encoding="utf-8")
+        (project / "seeds" / "a.txt").write_text(GOOD + "Otra frase.\n", encoding="utf-8")
+        report = build(settings_, engine=FakeEngine())
+        assert snapshot(project, settings_.area) == before | {
+            "seeds/a.txt": hashlib.sha256((GOOD + "Otra frase.\n").encode()).hexdigest()
+        }
+        assert_site_is_sound(project)
+        for problem in report.problems:
+            assert_message_is_sane(str(problem).removeprefix(str(project)))

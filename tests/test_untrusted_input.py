@@ -1,0 +1,463 @@
+"""One bad file never stops the build: classes of hostile input, each beside a good seed.
+
+Each class of the robustness issue has examples here with their exact messages; the
+generated tests (test_generated_*.py) hunt for more members of the same classes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.corrections import load_corrections
+from builder.errors import SeedError
+from builder.glossary import load_glossary
+from builder.seeds import SeedFile, read_seed, slug_for
+from tests.conftest import REPO, FakeEngine, ProjectFactory, run_cli, settings_for
+
+GOOD = "Una nota buena.\nEl perro come en la casa grande.\n"
+
+
+def front(yaml: str) -> str:
+    return f"---\n{yaml}\n---\nTítulo.\nEl perro come.\n"
+
+
+def read_text_seed(tmp_path: Path, content: str | bytes, name: str = "x.txt") -> SeedFile:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return SeedFile(path, slug_for(path.stem))
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        (front("date: 2024-02-30"), "front matter 'date' '2024-02-30' is not a real date", 2),
+        (front("date: 2024-01-01 25:00:00"), "front matter 'date' '2024-01-01 25:00:00' has a", 2),
+        (front("date: !!timestamp 'x'"), "front matter uses a YAML type tag ('!!timestamp')", 2),
+        (front("source: !!int 'abc'"), "front matter uses a YAML type tag ('!!int')", 2),
+        (front("source: !!python/object:os.system x"), "front matter uses a YAML type tag", 2),
+        (front("url: 'http://[::1'"), "front matter 'url' must be an http:// or https://", 2),
+        (front("date: " + "9" * 5000), "front matter 'date' must be a date like 2024-06-21", 2),
+        (front("tags: " + "[" * 50_000 + "]" * 50_000), "front matter is nested more than", 2),
+        (front("source: &a x\nauthor: *a"), "front matter uses a YAML anchor ('&a')", 2),
+        (front("source: x\nsource: y"), "front matter has the key 'source' twice", 3),
+        (front("? [a, b]\n: c"), "front matter has a key that is a list or a map", 2),
+        (front("draft: maybe"), "front matter 'draft' must be true or false", 2),
+        (front("source: [a, b]"), "front matter 'source' must be a single line of text", 2),
+        (front("tags: [" + "x" * 200 + "]"), "front matter 'tags' has a tag longer than", 2),
+        (b"---\nencoding: rot13\n---\nT\nB.\n", "front matter 'encoding' 'rot13' is not a text", 2),
+        (b"---\nencoding: hex\n---\nT\nB.\n", "front matter 'encoding' 'hex' is not a text", 2),
+        (b"---\nencoding: idna\n---\nT\n\xff.\n", "is not valid idna (byte offset 25)", 5),
+    ],
+)
+def test_front_matter_values_python_cannot_use_are_that_seeds_error(
+    tmp_path: Path, content: str | bytes, message: str, line: int | None
+) -> None:
+    seed_file = read_text_seed(tmp_path, content)
+    with pytest.raises(SeedError) as caught:
+        read_seed(seed_file)
+    assert caught.value.message.startswith(message), caught.value.message
+    assert caught.value.line == line
+    assert len(str(caught.value)) < 400
+
+
+def test_utf7_lone_surrogates_are_replaced_with_a_warning(tmp_path: Path) -> None:
+    seed_file = read_text_seed(tmp_path, b"---\nencoding: utf-7\n---\nT +2AA-x\nB.\n")
+    seed, warnings = read_seed(seed_file)
+    assert seed.title == "T x"
+    assert [str(w) for w in warnings] == [
+        f"{seed_file.path}:4: 1 character that cannot be shown (U+D800) replaced by spaces"
+    ]
+
+
+def test_windows_1252_advice_and_latin1_declared_for_windows_bytes(tmp_path: Path) -> None:
+    data = "Título\n“Comillas” y 5 €.\n".encode("windows-1252")
+    with pytest.raises(SeedError) as caught:
+        read_seed(read_text_seed(tmp_path, data))
+    assert "it looks like Windows-1252 (it has € or curly quotes there)" in caught.value.message
+    assert "declare 'encoding: windows-1252'" in caught.value.message
+    seed, warnings = read_seed(read_text_seed(tmp_path, b"---\nencoding: latin-1\n---\n" + data))
+    assert [w.message for w in warnings] == [
+        "3 characters that cannot be shown (U+0093, U+0094, U+0080) replaced by spaces; "
+        "the file is probably Windows-1252: declare 'encoding: windows-1252'"
+    ]
+    seed, warnings = read_seed(
+        read_text_seed(tmp_path, b"---\nencoding: windows-1252\n---\n" + data)
+    )
+    assert seed.paragraphs[0].text == "“Comillas” y 5 €." and warnings == []
+    neither = b"T\nA \x81 byte Windows-1252 does not have.\n"
+    with pytest.raises(SeedError, match="neither UTF-8 nor Windows-1252"):
+        read_seed(read_text_seed(tmp_path, neither))
+
+
+def test_utf16_without_bom_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SeedError, match="looks like UTF-16 without a byte-order mark"):
+        read_seed(read_text_seed(tmp_path, "Título\nTexto.\n".encode("utf-16-le")))
+
+
+SIDECAR_CASES = [
+    ("- es: a\n  en: b\x0b\n", "1 character that cannot be shown (U+000B) replaced by spaces"),
+    ("- es: !!int 'abc'\n  en: b\n", "uses a YAML type tag ('!!int'): write the value plainly"),
+    (
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
+        "uses a YAML anchor ('&a'): write each value out in full",
+    ),
+    ("- es: a\n   en: b\n", "is not valid YAML: a ':' where it cannot be: put the text in quotes"),
+    ("- es: a\n en: b\n", "is not valid YAML: the indentation is off: line up the entries"),
+    ("- es: a\n  en: b\n- es: a\n  en: c\n", "a second correction for the same sentence"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), SIDECAR_CASES)
+def test_sidecar_problems_are_messages_never_exceptions(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "x.corrections.yml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = load_corrections(path)
+    assert [p.message for p in problems if p.message.startswith(message[:30])] != [], problems
+    assert all(len(str(p)) < 400 for p in problems)
+
+
+def test_billion_laughs_glossary_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yml"
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, 10):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    lines.append("keep: *a9")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    glossary, problems = load_glossary(path)
+    assert glossary.terms == {}
+    assert [str(p) for p in problems] == [
+        f"{path}:1: uses a YAML anchor ('&a0'): write each value out in full"
+    ]
+
+
+def fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def test_named_pipes_never_hang_the_build(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": GOOD, "b.txt": GOOD})
+    fifo(project / "seeds" / "b.corrections.yml")
+    fifo(project / "seeds" / "pipe.txt")
+    fifo(project / "glossary.yml")
+    result = run_cli(project, "build", fake=True)  # run_cli's time-out fails a hang
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:3] == [
+        "ERROR: glossary.yml: is a named pipe, not a text file",
+        "ERROR: seeds/b.corrections.yml: is a named pipe, not a text file",
+        "ERROR: seeds/pipe.txt: is not a regular file (a named pipe or a device?): seeds are "
+        "text files",
+    ]
+    assert (project / "site_src" / "briefings" / "a.md").is_file()
+
+
+def test_odd_entries_in_the_seeds_folder_are_reported(make_project: ProjectFactory) -> None:
+    project = make_project({"good.txt": GOOD})
+    seeds = project / "seeds"
+    (seeds / "carpeta.txt").mkdir()
+    (seeds / "colgado.txt").symlink_to(seeds / "no-existe.txt")
+    (seeds / "bucle.txt").symlink_to(seeds / "bucle.txt")
+    os.mkfifo(seeds / "tubo.txt")
+    long_name = "á" * 120 + ".txt"  # 244 bytes: its temp file name used to pass 255
+    (seeds / long_name).write_text(GOOD, encoding="utf-8")
+    bad_name = os.fsencode(seeds) + b"/ventana-\xe9.txt"  # Latin-1 name from a Windows zip
+    with open(bad_name, "wb") as handle:
+        handle.write(GOOD.encode())
+    (seeds / "color-\x1b[31mrojo.txt").write_text(GOOD, encoding="utf-8")
+    report = build(settings_for(project), engine=FakeEngine())
+    messages = sorted(str(p).removeprefix(f"{seeds}/") for p in report.problems)
+    assert messages == [
+        "bucle.txt: is a symbolic link that points to itself (a link loop)",
+        "carpeta.txt: is a folder, not a seed file: rename it so that it does not end in .txt",
+        "colgado.txt: is a link to a file that does not exist",
+        "color-\\x1b[31mrojo.txt: has a file name with characters that cannot be shown (not "
+        "UTF-8, or control characters): rename the file",
+        "tubo.txt: is not a regular file (a named pipe or a device?): seeds are text files",
+        "ventana-\\udce9.txt: has a file name with characters that cannot be shown (not UTF-8, "
+        "or control characters): rename the file",
+    ]
+    pages = sorted(p.name for p in settings_for(project).area.glob("*.md"))
+    assert pages == ["a" * 69 + "-" + slug_for("á" * 120)[-10:] + ".md", "good.md", "index.md"]
+    assert report.skipped == 6
+
+
+def test_escape_sequences_never_reach_the_terminal(make_project: ProjectFactory) -> None:
+    project = make_project({"good.txt": GOOD})
+    (project / "seeds" / "x\x1b]0;pwned\x07.txt").write_text(GOOD, encoding="utf-8")
+    (project / "seeds" / "y.txt").write_text(front("source: \x1b[2J"), encoding="utf-8")
+    result = run_cli(project, "build", fake=True)
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "x\\x1b]0;pwned\\x07.txt" in result.stderr
+
+
+def test_a_character_apertium_stops_at_costs_no_other_seed_its_page(
+    make_project: ProjectFactory,
+) -> None:
+    """U+FFFF is replaced on reading (with a warning); even if an engine stopped reading at
+    some character, the batch is split so that only that seed fails (fake engine's fault)."""
+    project = make_project(
+        {"a-first.txt": "Primero.\nEl \uffff perro come.\n", "b.txt": GOOD, "c.txt": GOOD}
+    )
+    report = build(settings_for(project), engine=FakeEngine())
+    assert [p.message for p in report.problems] == [
+        "1 character that cannot be shown (U+FFFF) replaced by spaces"
+    ]
+    assert report.problems[0].line == 2
+    stuck = make_project({"a.txt": "Primero.\nEl gato raro.\n", "b.txt": GOOD, "c.txt": GOOD})
+    engine = FakeEngine(fail_on="raro")
+    report = build(settings_for(stuck), engine=engine)
+    assert [(p.path.name, p.is_error) for p in report.problems] == [("a.txt", True)]
+    assert sorted(p.name for p in settings_for(stuck).area.glob("*.md")) == [
+        "b.md",
+        "c.md",
+        "index.md",
+    ]
+    assert len(engine.calls) <= 2 * 3 + 1  # a few halvings, not one call per segment
+
+
+def test_noncharacters_keep_feed_front_matter_and_tmx_well_formed(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project(
+        {
+            "nota.txt": "---\ndate: 2024-06-21\n---\nTítulo \ufffe raro \U0010ffff.\nTexto.\n",
+            "good.txt": GOOD,
+        }
+    )
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 0, result.stderr
+    area = settings_for(project).area
+    feed = ET.parse(area / "feed.xml").getroot()
+    summaries = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")]
+    assert summaries == ["Título raro . — Texto."]
+    page = (area / "nota.md").read_text(encoding="utf-8")
+    assert "\ufffe" not in page
+    assert '\ndescription: "Título raro ."\n' in page
+    tmx = run_cli(project, "export", "--format", "tmx", fake=True)
+    assert tmx.returncode == 0, tmx.stderr
+    ET.fromstring(tmx.stdout)
+
+
+def manifest_of(project: Path) -> Path:
+    return settings_for(project).area / ".briefings-manifest.json"
+
+
+def test_a_tampered_manifest_never_steers_a_delete_or_a_link(make_project: ProjectFactory) -> None:
+    import json
+
+    project = make_project({"a.txt": GOOD, "b.txt": GOOD})
+    settings = settings_for(project)
+    build(settings, engine=FakeEngine())
+    path = manifest_of(project)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    victim = project / "mkdocs.yml"
+    record = data["records"]["b.txt"]
+    data["records"]["gone.txt"] = dict(record, page="../../mkdocs.yml")
+    data["records"]["evil.txt"] = dict(
+        record,
+        page="javascript:alert(1).md",
+        entry=dict(record["entry"], slug="javascript:alert(1)"),
+    )
+    data["lists"].append("../../README.md")
+    data["lists"].append("tags/../../../mkdocs.yml")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (project / "README.md").write_text("keep me\n", encoding="utf-8")
+    report = build(settings, engine=FakeEngine())
+    assert victim.is_file() and (project / "README.md").is_file()
+    messages = [p.message for p in report.problems]
+    assert sum("is not valid" in m for m in messages) == 2
+    assert sum("is not one the builder writes" in m for m in messages) == 2
+    index = (settings.area / "index.md").read_text(encoding="utf-8")
+    assert "javascript:" not in index
+
+
+def test_symlinked_area_and_lock_are_refused(make_project: ProjectFactory, tmp_path: Path) -> None:
+    project = make_project({"a.txt": GOOD})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "site_src" / "briefings").symlink_to(elsewhere)
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2
+    assert "is a symbolic link; the builder writes only into real folders" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    (project / "site_src" / "briefings").unlink()
+    target = tmp_path / "precious.txt"
+    target.write_text("precious\n", encoding="utf-8")
+    cache = project / ".briefings-cache"
+    cache.mkdir(exist_ok=True)
+    (cache / "build.lock").unlink(missing_ok=True)
+    (cache / "build.lock").symlink_to(target)
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2
+    assert "build.lock' is a symbolic link" in result.stderr
+    assert target.read_text(encoding="utf-8") == "precious\n"
+    (cache / "build.lock").unlink()
+    os.link(target, cache / "build.lock")  # a second name of another file
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2 and "second name of another file" in result.stderr
+    assert target.read_text(encoding="utf-8") == "precious\n"
+
+
+def test_damaged_foreign_and_newer_caches(make_project: ProjectFactory) -> None:
+    import sqlite3
+
+    project = make_project({"a.txt": GOOD})
+    cache = project / ".briefings-cache" / "translations.sqlite3"
+    cache.parent.mkdir()
+    cache.write_bytes(b"SQLite format 3\x00" + os.urandom(3000))
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 0, result.stderr
+    assert "translations.sqlite3: was damaged" in result.stderr
+    assert (cache.parent / "translations.sqlite3.damaged-1").is_file()
+    assert (settings_for(project).area / "a.md").is_file()
+    # A database of some other program: moved aside too.
+    cache.unlink()
+    with sqlite3.connect(cache) as db:
+        db.execute("CREATE TABLE accounts (id INTEGER)")
+    result = run_cli(project, "build", fake=True)
+    assert "holds tables that are not the builder's" in result.stderr
+    assert (cache.parent / "translations.sqlite3.damaged-2").is_file()
+    # A newer builder's cache: refused, left alone.
+    with sqlite3.connect(cache) as db:
+        db.execute("PRAGMA user_version=99")
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2
+    assert "was made by a newer version of the builder (cache schema 99" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_state_paths_of_the_wrong_kind_give_one_line(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": GOOD})
+    (project / ".briefings-cache").write_text("not a folder\n", encoding="utf-8")
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("briefings: error: ")
+    assert "is not a folder" in result.stderr
+    (project / ".briefings-cache").unlink()
+    manifest = settings_for(project).area / ".briefings-manifest.json"
+    manifest.mkdir(parents=True)
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2
+    assert "briefings-manifest.json' is not a file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 2 MB file system (tmpfs), for a real full disk and a real read-only area."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (root is needed): {done.stderr.decode()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_full_and_read_only_disks_lose_nothing(small_disk: Path) -> None:
+    from tests.conftest import write_project
+
+    project = write_project(small_disk / "p", {"a.txt": GOOD})
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 0, result.stderr
+    page = settings_for(project).area / "a.md"
+    published = page.read_bytes()
+    (project / "seeds" / "a.txt").write_text(GOOD + "La ciudad celebra.\n", encoding="utf-8")
+    (project / "seeds" / "b.txt").write_text(GOOD * 3, encoding="utf-8")
+    filler = small_disk / "filler"
+    subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2, result.stderr
+    assert "disk is full" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert page.read_bytes() == published
+    filler.unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        result = run_cli(project, "build", fake=True)
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert result.returncode == 2
+    assert "read-only" in result.stderr and "Traceback" not in result.stderr
+    assert page.read_bytes() == published
+    assert run_cli(project, "build", fake=True).returncode == 0
+
+
+def test_stable_urls_twins_are_refused_and_keep_their_pages(make_project: ProjectFactory) -> None:
+    rusia = "---\ndate: 2024-01-01\n---\nRusia.\nEl perro come.\n"
+    project = make_project({"rusia.txt": rusia})
+    settings = settings_for(project)
+    build(settings, engine=FakeEngine())
+    page = settings.area / "rusia.md"
+    published = page.read_bytes()
+    (project / "seeds" / "rusia.txt").write_text(front("date: 2024-02-30"), encoding="utf-8")
+    (project / "seeds" / "Rusia.txt").write_text("Otra Rusia.\nEl gato come.\n", "utf-8")
+    report = build(settings, engine=FakeEngine())
+    assert page.read_bytes() == published  # neither takes the other's page
+    assert sorted(p.path.name for p in report.problems if p.is_error) == ["Rusia.txt", "rusia.txt"]
+    assert all("same web address" in p.message for p in report.problems)
+    # Deleting one of the twins does not move the other to a new address.
+    (project / "seeds" / "Rusia.txt").unlink()
+    (project / "seeds" / "rusia.txt").write_text(rusia.replace("perro", "gato"), "utf-8")
+    build(settings, engine=FakeEngine())
+    assert "El gato come." in page.read_text(encoding="utf-8")
+
+
+def test_a_huge_title_is_translated_in_bounded_pieces(make_project: ProjectFactory) -> None:
+    title = "palabra " * 125_000  # a million characters on the title line
+    project = make_project({"enorme.txt": title + "\nEl perro come.\n"})
+    engine = FakeEngine()
+    report = build(settings_for(project), engine=engine)
+    assert report.problems == ()
+    longest = max(len(text) for call in engine.calls for text in call)
+    assert longest <= 1500
+
+
+def test_config_errors_are_reported_together(make_project: ProjectFactory) -> None:
+    yml = (
+        (REPO / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "engine: apertium",
+            "engine: apertium\n      timeout: 0\n      request_timeout: 0\n"
+            "      seed_encoding: bogus\n      jobs: -3",
+        )
+    )
+    project = make_project({"a.txt": GOOD}, mkdocs_yml=yml)
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2
+    for key, message in [
+        ("timeout", "must be 1 s or more (got 0)"),
+        ("request_timeout", "must be 1 s or more (got 0)"),
+        ("seed_encoding", "unknown encoding 'bogus'"),
+        ("jobs", "must be 0 or more (got -3)"),
+    ]:
+        assert f"Plugin 'briefings' option '{key}': {message}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    mkdocs = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert mkdocs.returncode == 1
+    assert mkdocs.stderr.count("Plugin 'briefings' option") == 4
