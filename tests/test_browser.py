@@ -548,8 +548,8 @@ window.__spoken = [];
 const voice = {lang: 'es-ES', name: 'Stand-in', localService: true, default: true};
 Object.defineProperty(window, 'speechSynthesis', {value: {
   getVoices: () => [voice],
-  speak: u => { window.__spoken.push([u.text, u.lang]); setTimeout(() => u.onend && u.onend(), 30); },
-  cancel: () => {},
+  speak: u => { window.__spoken.push([u.text, u.lang]); },
+  cancel: () => { window.__spoken.push(['cancel']); },
   addEventListener: () => {},
 }});
 window.SpeechSynthesisUtterance = function (text) { this.text = text; };
@@ -572,8 +572,11 @@ def test_read_aloud_speaks_the_spanish_sentence_with_a_stand_in_voice(
     page.screenshot(path=str(ARTIFACTS / "phone-read-aloud.png"))
     listen.tap()
     spoken = page.evaluate("window.__spoken")
-    assert spoken == [[pair.locator(".bf-es").inner_text(), "es-ES"]]
+    assert spoken == [["cancel"], [pair.locator(".bf-es").inner_text(), "es-ES"]]
     assert listen.get_attribute("aria-pressed") == "true"
+    listen.tap()  # pressed again: stop
+    assert page.evaluate("window.__spoken").count(["cancel"]) == 2
+    assert listen.get_attribute("aria-pressed") is None
     choose(page, "interleaved")  # read-aloud belongs to the learner's mode
     assert listen.is_hidden()
     watched.assert_clean(site)
