@@ -231,13 +231,36 @@ class TranslationCache:
 
         return self._recover(run, None)
 
+    def recall_prefix(self, prefix: str) -> dict[str, object]:
+        """Every remembered document whose name starts with ``prefix``, by name."""
+
+        def run() -> dict[str, object]:
+            found: dict[str, object] = {}
+            query = "SELECT name, body FROM document WHERE name >= ? AND name < ?"
+            with closing(self._db.execute(query, (prefix, prefix + "\U0010ffff"))) as rows:
+                for name, body in rows:
+                    try:
+                        found[name] = json.loads(body)
+                    except (ValueError, RecursionError, TypeError):
+                        continue
+            return found
+
+        return self._recover(run, {})
+
     def remember(self, name: str, value: object) -> None:
         """Keep ``value`` (JSON) under ``name`` for later builds."""
-        body = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self.remember_many({name: value})
+
+    def remember_many(self, documents: Mapping[str, object]) -> None:
+        """Keep several documents, in one transaction."""
+        rows = [
+            (name, json.dumps(value, ensure_ascii=False, sort_keys=True))
+            for name, value in documents.items()
+        ]
 
         def run() -> None:
             with self._db:
-                self._db.execute("INSERT OR REPLACE INTO document VALUES (?, ?)", (name, body))
+                self._db.executemany("INSERT OR REPLACE INTO document VALUES (?, ?)", rows)
 
         self._recover(run, None)
 

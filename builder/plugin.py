@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files, InclusionLevel
 
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
@@ -52,10 +53,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     settings: Settings | None = None
     dirty = False
+    serving = False
     briefings = 0
+    drafts: tuple[str, ...] = ()  # pages MkDocs shows in serve and leaves out of a build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -76,13 +80,26 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             return
         settings = self.settings
         with _boundary():
-            report = build(settings, on_wait=log.info)
+            report = build(settings, on_wait=log.info, include_drafts=self.serving)
         # Errors and warnings both count in 'mkdocs build --strict', so a skipped seed fails
         # a strict build; without --strict MkDocs goes on, as it does with its own warnings.
         for problem in report.problems:
             (log.error if problem.is_error else log.warning)(str(problem))
         log.info(report.summary())
         self.briefings = report.briefings
+        self.drafts = report.drafts
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Draft briefings (and the editors' page) are shown by 'mkdocs serve', marked as
+        drafts, and left out of 'mkdocs build': no page, search or sitemap entry."""
+        if self.settings is None:
+            return files
+        area = PurePosixPath(self.settings.output_dir)
+        for path in self.drafts:
+            file = files.get_file_from_path(str(area / path))
+            if file is not None:
+                file.inclusion = InclusionLevel.DRAFT
+        return files
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

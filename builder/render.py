@@ -41,6 +41,9 @@ class IndexEntry:
     first_es: str = ""
     first_en: str = ""
     tags: tuple[str, ...] = ()
+    review: str = "machine"  # "machine", "partly reviewed" or "reviewed"
+    draft: bool = False
+    title_reviewed: bool = False  # the English title is an editor's
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -53,6 +56,9 @@ class IndexEntry:
             "first_es": self.first_es,
             "first_en": self.first_en,
             "tags": list(self.tags),
+            "review": self.review,
+            "draft": self.draft,
+            "title_reviewed": self.title_reviewed,
         }
 
     @classmethod
@@ -80,6 +86,9 @@ class IndexEntry:
             first_es=_stored_text(data.get("first_es")),
             first_en=_stored_text(data.get("first_en")),
             tags=tuple(_stored_text(tag) for tag in tags if _stored_text(tag)),
+            review=_choice(data.get("review", "machine"), REVIEW_STATES),
+            draft=data.get("draft") is True,
+            title_reviewed=data.get("title_reviewed") is True,
         )
 
     @classmethod
@@ -98,11 +107,23 @@ class IndexEntry:
             first.es if first else "",
             first.en if first else "",
             meta.tags,
+            briefing.review_state,
+            meta.draft,
+            briefing.title.reviewed,
         )
 
     @property
     def month(self) -> str:
         return self.date.strftime("%B %Y") if self.date else "Undated"
+
+
+REVIEW_STATES = ("machine", "partly reviewed", "reviewed")
+
+
+def _choice(value: object, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError("entry field is not one of its values")
+    return str(value)
 
 
 def _stored_text(value: object, limit: int = 2000) -> str:

@@ -6,7 +6,20 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 # What a briefing's own markup may contain; anything else inside it came from a seed.
-ALLOWED_TAGS = {"article", "header", "h1", "p", "div", "span", "time", "a", "ul", "li"}
+ALLOWED_TAGS = {
+    "article",
+    "header",
+    "h1",
+    "p",
+    "div",
+    "span",
+    "time",
+    "a",
+    "ul",
+    "li",
+    "strong",
+    "code",
+}
 ALLOWED_ATTRS = {
     "class",
     "id",
@@ -18,6 +31,7 @@ ALLOWED_ATTRS = {
     "aria-hidden",
     "title",
     "data-origin",
+    "data-review",
     "aria-label",
 }
 
