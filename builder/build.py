@@ -26,10 +26,11 @@ from builder.lock import build_lock
 from builder.memory import Memory, key_hash, load_memory
 from builder.model import AlignedSegment, Briefing, EngineInfo, Segment, Translation
 from builder.protect import Protector, acronyms
-from builder.render import IndexEntry, Renderer
+from builder.render import EDITORS_PAGE, IndexEntry, Renderer
 from builder.seeds import Discovery, SeedFile, discover
 from builder.sources import Source, Unreadable, read_sources
 from builder.state import BriefingStats, Manifest, PageRecord, lists_digest, shared_digest
+from builder.status import archive_status
 from builder.translate import translate_protected
 from builder.write import apply
 
@@ -44,6 +45,7 @@ class Collection:
     problems: Mapping[str, tuple[Problem, ...]]  # by seed file name, for each seed read
     failed: frozenset[str]  # seeds that could not be built this time
     keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # memory keys, by seed
+    machine: Mapping[str, Translation] = field(default_factory=dict)  # the engine's, by source
     segments: int = 0
     translated: int = 0
     from_cache: int = 0
@@ -58,6 +60,7 @@ class BuildReport:
     reused: int  # briefings whose inputs had not changed: not even read again
     skipped: int = 0  # seeds not built this time (their last good page, if any, stays)
     drafts: tuple[str, ...] = ()  # pages in the area that must not be published
+    records: Mapping[str, PageRecord] = field(default_factory=dict)  # by seed, as now written
     written: tuple[Path, ...] = ()
     unchanged: int = 0
     removed: tuple[Path, ...] = ()
@@ -150,6 +153,8 @@ def build(
                 changes.fresh,
                 show_progress=show_progress,
             )
+            cache.note_machine_english(build_time().isoformat(), machine_english(collection))
+            changed_at, machine_changes = cache.machine_changes()
             cache_problems = tuple(cache.problems)
 
         records: dict[str, PageRecord] = {}
@@ -190,22 +195,28 @@ def build(
             new = Manifest(new.records, tuple(sorted(list_pages)), digest)
         else:
             new = Manifest(new.records, old.lists, digest)
+        problems = report_order(
+            (*state_problems, *cache_problems, *glossary_problems, *memory.problems.get("", ())),
+            discovery.problems,
+            collection.problems,
+            {name: record.warnings for name, record in changes.reused.items()},
+        )
+        status = archive_status(new.records, problems, changed_at, machine_changes)
+        pages[EDITORS_PAGE] = renderer.editors_page(status)
+        new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
         written = apply(area, old.plan(area, new, pages, list_pages))
 
-    problems = report_order(
-        (*state_problems, *cache_problems, *glossary_problems, *memory.problems.get("", ())),
-        discovery.problems,
-        collection.problems,
-        {name: record.warnings for name, record in changes.reused.items()},
-    )
     return BuildReport(
         collection,
         problems,
         reused=len(changes.reused),
         skipped=len(failed),
-        drafts=tuple(sorted(r.page for r in new.records.values() if r.entry.draft)),
+        drafts=tuple(
+            sorted({EDITORS_PAGE, *(r.page for r in new.records.values() if r.entry.draft)})
+        ),
+        records=new.records,
         written=written.written,
-        unchanged=written.unchanged + (len(new.lists) if list_pages is None else 0),
+        unchanged=written.unchanged + (len(new.lists) - 1 if list_pages is None else 0),
         removed=written.removed,
         seconds=time.perf_counter() - started,
     )
@@ -217,6 +228,8 @@ class Gathered:
 
     briefings: tuple[Briefing, ...]
     problems: tuple[Problem, ...]
+    keys: frozenset[str] = frozenset()  # every sentence and paragraph key of the archive
+    memory: Memory = field(default_factory=Memory)
 
 
 def gather(
@@ -248,7 +261,8 @@ def gather(
         collection.problems,
         {},
     )
-    return Gathered(collection.briefings, problems)
+    keys = frozenset(key for found in collection.keys.values() for key in found)
+    return Gathered(collection.briefings, problems, keys, memory)
 
 
 def prepare_area(settings: Settings) -> Path:
@@ -338,6 +352,7 @@ def collect(
         problems,
         frozenset(failed),
         keys,
+        outcome.translations,
         segments=len(texts),
         translated=outcome.translated,
         from_cache=outcome.from_cache,
@@ -394,6 +409,14 @@ def align(
         paragraphs=tuple(paragraphs),
         engine_info=engine,
     )
+
+
+def machine_english(collection: Collection) -> dict[str, dict[str, str]]:
+    """The machine English each rebuilt briefing shows, by seed and Spanish sentence."""
+    return {
+        briefing.seed.name: {pair.es: pair.en for pair in briefing.segments() if not pair.reviewed}
+        for briefing in collection.briefings
+    }
 
 
 def stats_of(briefing: Briefing, warnings: Iterable[Problem]) -> BriefingStats:

@@ -13,7 +13,7 @@ from builder.config import Settings
 from builder.errors import Problem
 from builder.glossary import load_glossary
 from builder.memory import load_memory
-from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE
+from builder.render import BRIEFING_TEMPLATE, EDITORS_TEMPLATE, INDEX_TEMPLATE
 from builder.sources import Unreadable, read_sources
 
 
@@ -43,7 +43,7 @@ def check_templates(templates_dir: Path) -> list[Problem]:
     """Syntax errors in the templates, and templates that are missing."""
     problems = []
     env = jinja2.Environment(autoescape=True)
-    for name in (BRIEFING_TEMPLATE, INDEX_TEMPLATE):
+    for name in (BRIEFING_TEMPLATE, INDEX_TEMPLATE, EDITORS_TEMPLATE):
         path = templates_dir / name
         try:
             source = path.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -23,8 +24,14 @@ from builder.model import Briefing, EngineInfo
 from builder.seeds import SLUG, slug_for
 from builder.text import clean_line
 
+if TYPE_CHECKING:
+    from builder.status import ArchiveStatus
+
 BRIEFING_TEMPLATE = "briefing.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
+EDITORS_TEMPLATE = "editors.md.j2"
+EDITORS_PAGE = "editors.md"
+EDITORS_LIMIT = 300  # rows of each long list on the editors' page
 INDEX_PAGE_SIZE = 50
 
 
@@ -227,6 +234,15 @@ class Renderer:
     def briefing_page(self, briefing: Briefing) -> str:
         """The Markdown page of one briefing."""
         return self._render(BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine_info)
+
+    def editors_page(self, status: ArchiveStatus) -> str:
+        """The editors' page: the state of the archive."""
+        return self._render(
+            EDITORS_TEMPLATE,
+            status=status,
+            links=Links(self, EDITORS_PAGE),
+            limit=EDITORS_LIMIT,
+        )
 
     def list_pages(
         self,

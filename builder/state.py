@@ -46,7 +46,7 @@ PACKAGE = Path(__file__).resolve().parent
 _SLUG = SLUG.pattern
 LIST_PAGE = re.compile(
     rf"index\.md|page/[1-9][0-9]{{0,5}}\.md|tags/{_SLUG}\.md"
-    rf"|tags/{_SLUG}/page/[1-9][0-9]{{0,5}}\.md|feed\.xml"
+    rf"|tags/{_SLUG}/page/[1-9][0-9]{{0,5}}\.md|feed\.xml|editors\.md"
 )
 # A manifest larger than this is not one the builder wrote (5,000 briefings: about 5 MB).
 MAX_MANIFEST_BYTES = 256 << 20
