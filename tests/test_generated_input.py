@@ -26,9 +26,9 @@ from mkdocs.utils.meta import get_data
 from builder.build import build, gather
 from builder.corrections import load_entries
 from builder.errors import SeedError
-from builder.tmx import write_tmx
 from builder.glossary import load_glossary
 from builder.seeds import SeedFile, read_seed, slug_for
+from builder.tmx import write_tmx
 from tests.conftest import FakeEngine, settings_for, write_project
 
 GOOD = "Una nota buena.\nEl perro come en la casa grande.\n"
