@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.cache import TranslationCache
@@ -23,12 +23,14 @@ from builder.feed import FEED_NAME, atom_feed
 from builder.files import ensure_folder
 from builder.glossary import Glossary, load_glossary
 from builder.lock import build_lock
+from builder.memory import Memory, key_hash, load_memory
 from builder.model import AlignedSegment, Briefing, EngineInfo, Segment, Translation
 from builder.protect import Protector, acronyms
-from builder.render import IndexEntry, Renderer
+from builder.render import EDITORS_PAGE, IndexEntry, Renderer
 from builder.seeds import Discovery, SeedFile, discover
 from builder.sources import Source, Unreadable, read_sources
-from builder.state import Manifest, PageRecord, lists_digest, shared_digest
+from builder.state import BriefingStats, Manifest, PageRecord, lists_digest, shared_digest
+from builder.status import archive_status
 from builder.translate import translate_protected
 from builder.write import apply
 
@@ -42,6 +44,8 @@ class Collection:
     briefings: tuple[Briefing, ...]
     problems: Mapping[str, tuple[Problem, ...]]  # by seed file name, for each seed read
     failed: frozenset[str]  # seeds that could not be built this time
+    keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # memory keys, by seed
+    machine: Mapping[str, Translation] = field(default_factory=dict)  # the engine's, by source
     segments: int = 0
     translated: int = 0
     from_cache: int = 0
@@ -55,6 +59,8 @@ class BuildReport:
     problems: tuple[Problem, ...]  # every problem, each once, in a stable order
     reused: int  # briefings whose inputs had not changed: not even read again
     skipped: int = 0  # seeds not built this time (their last good page, if any, stays)
+    drafts: tuple[str, ...] = ()  # pages in the area that must not be published
+    records: Mapping[str, PageRecord] = field(default_factory=dict)  # by seed, as now written
     written: tuple[Path, ...] = ()
     unchanged: int = 0
     removed: tuple[Path, ...] = ()
@@ -119,8 +125,13 @@ def build(
     engine: Engine | None = None,
     show_progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    include_drafts: bool = False,
 ) -> BuildReport:
-    """Build the Markdown of every briefing and the list pages into the generated area."""
+    """Build the Markdown of every briefing and the list pages into the generated area.
+
+    Draft briefings get their page (MkDocs leaves it out of a published build) but appear
+    in the list pages only with ``include_drafts`` (``mkdocs serve``).
+    """
     started = time.perf_counter()
     engine = engine or open_engine(settings)
     renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
@@ -130,24 +141,38 @@ def build(
         discovery = discover_seeds(settings)
         with TranslationCache(settings.cache_file) as cache:
             glossary, glossary_problems = current_glossary(settings, cache)
+            memory = load_memory(settings.seeds_dir, settings.memory_file, cache)
             shared = shared_digest(settings, engine.info, glossary)
-            changes = old.changes(area, settings.seeds_dir, discovery.files, shared)
+            changes = old.changes(area, settings.seeds_dir, discovery.files, shared, memory)
             collection = collect(
-                settings, engine, cache, glossary, changes.fresh, show_progress=show_progress
+                settings,
+                engine,
+                cache,
+                glossary,
+                memory,
+                changes.fresh,
+                show_progress=show_progress,
             )
+            cache.note_machine_english(build_time().isoformat(), machine_english(collection))
+            changed_at, machine_changes = cache.machine_changes()
             cache_problems = tuple(cache.problems)
 
         records: dict[str, PageRecord] = {}
         pages: dict[str, str] = {}
         for briefing in collection.briefings:
             name = briefing.seed.name
+            warnings = tuple(p for p in collection.problems[name] if not p.is_error)
+            keys = tuple(key_hash(key) for key in collection.keys[name])
             record = PageRecord(
                 f"{briefing.seed.slug}.md",
                 IndexEntry.from_briefing(briefing),
                 changes.digests[name],
-                tuple(p for p in collection.problems[name] if not p.is_error),
+                warnings,
                 shared=shared,
                 stamp=changes.stamps[name],
+                keys=keys,
+                memory=memory.digest(name, keys),
+                stats=stats_of(briefing, warnings),
             )
             records[name] = record
             pages[record.page] = renderer.briefing_page(briefing)
@@ -170,21 +195,28 @@ def build(
             new = Manifest(new.records, tuple(sorted(list_pages)), digest)
         else:
             new = Manifest(new.records, old.lists, digest)
+        problems = report_order(
+            (*state_problems, *cache_problems, *glossary_problems, *memory.problems.get("", ())),
+            discovery.problems,
+            collection.problems,
+            {name: record.warnings for name, record in changes.reused.items()},
+        )
+        status = archive_status(new.records, problems, changed_at, machine_changes)
+        pages[EDITORS_PAGE] = renderer.editors_page(status)
+        new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
         written = apply(area, old.plan(area, new, pages, list_pages))
 
-    problems = report_order(
-        (*state_problems, *cache_problems, *glossary_problems),
-        discovery.problems,
-        collection.problems,
-        {name: record.warnings for name, record in changes.reused.items()},
-    )
     return BuildReport(
         collection,
         problems,
         reused=len(changes.reused),
         skipped=len(failed),
+        drafts=tuple(
+            sorted({EDITORS_PAGE, *(r.page for r in new.records.values() if r.entry.draft)})
+        ),
+        records=new.records,
         written=written.written,
-        unchanged=written.unchanged + (len(new.lists) if list_pages is None else 0),
+        unchanged=written.unchanged + (len(new.lists) - 1 if list_pages is None else 0),
         removed=written.removed,
         seconds=time.perf_counter() - started,
     )
@@ -196,6 +228,8 @@ class Gathered:
 
     briefings: tuple[Briefing, ...]
     problems: tuple[Problem, ...]
+    keys: frozenset[str] = frozenset()  # every sentence and paragraph key of the archive
+    memory: Memory = field(default_factory=Memory)
 
 
 def gather(
@@ -210,14 +244,25 @@ def gather(
         discovery = discover_seeds(settings)
         with TranslationCache(settings.cache_file) as cache:
             glossary, glossary_problems = current_glossary(settings, cache)
+            memory = load_memory(settings.seeds_dir, settings.memory_file, cache)
             collection = collect(
-                settings, engine, cache, glossary, discovery.files, show_progress=show_progress
+                settings,
+                engine,
+                cache,
+                glossary,
+                memory,
+                discovery.files,
+                show_progress=show_progress,
             )
             cache_problems = tuple(cache.problems)
     problems = report_order(
-        (*cache_problems, *glossary_problems), discovery.problems, collection.problems, {}
+        (*cache_problems, *glossary_problems, *memory.problems.get("", ())),
+        discovery.problems,
+        collection.problems,
+        {},
     )
-    return Gathered(collection.briefings, problems)
+    keys = frozenset(key for found in collection.keys.values() for key in found)
+    return Gathered(collection.briefings, problems, keys, memory)
 
 
 def prepare_area(settings: Settings) -> Path:
@@ -254,16 +299,21 @@ def collect(
     engine: Engine,
     cache: TranslationCache,
     glossary: Glossary,
+    memory: Memory,
     seed_files: Iterable[SeedFile],
     *,
     show_progress: bool = False,
 ) -> Collection:
-    """Read, segment and translate the given seeds; no file is written but the cache."""
+    """Read, segment and translate the given seeds; no file is written but the cache.
+    Sentences the memory has reviewed English for are not sent to the engine."""
     sources: list[Source] = []
     problems: dict[str, tuple[Problem, ...]] = {}
     failed: set[str] = set()
     for item in read_sources(
-        seed_files, encoding=settings.seed_encoding, max_bytes=settings.max_seed_bytes
+        seed_files,
+        encoding=settings.seed_encoding,
+        max_bytes=settings.max_seed_bytes,
+        memory=memory,
     ):
         if isinstance(item, Unreadable):
             problems[item.name] = item.problems
@@ -274,11 +324,12 @@ def collect(
     protector = make_protector(settings, engine, cache, glossary, texts)
     outcome = translate_protected(texts, engine, cache, protector, show_progress=show_progress)
     briefings = []
+    keys: dict[str, tuple[str, ...]] = {}
     for source in sources:
         missing = [
             s
             for s in source.segments()
-            if s.es not in outcome.translations and s.es not in source.corrections
+            if s.es not in outcome.translations and memory.lookup(source.name, s.es) is None
         ]
         if missing:
             reason = outcome.error or "no translation"
@@ -294,11 +345,14 @@ def collect(
             failed.add(source.name)
             continue
         problems[source.name] = source.warnings
-        briefings.append(align(source, outcome.translations, engine.info))
+        keys[source.name] = tuple(source.keys())
+        briefings.append(align(source, outcome.translations, memory, engine.info))
     return Collection(
         tuple(briefings),
         problems,
         frozenset(failed),
+        keys,
+        outcome.translations,
         segments=len(texts),
         translated=outcome.translated,
         from_cache=outcome.from_cache,
@@ -322,20 +376,57 @@ def make_protector(
     return Protector(glossary, capitals)
 
 
-def align(source: Source, translations: Mapping[str, Translation], engine: EngineInfo) -> Briefing:
-    """Each Spanish segment with its English: an editor's correction, else the engine's."""
+def align(
+    source: Source,
+    translations: Mapping[str, Translation],
+    memory: Memory,
+    engine: EngineInfo,
+) -> Briefing:
+    """Each Spanish segment with its English: reviewed English from the memory, else the
+    engine's. A paragraph none of whose sentences is reviewed, but which the memory holds
+    as a whole (a translator's memory segments differently), becomes one reviewed pair."""
 
     def pair(segment: Segment) -> AlignedSegment:
-        correction = source.corrections.get(segment.es)
-        if correction is not None:
-            return AlignedSegment(segment, Translation(correction.en), reviewed=True)
+        entry = memory.lookup(source.name, segment.es)
+        if entry is not None:
+            return AlignedSegment(segment, Translation(entry.en), reviewed=True)
         return AlignedSegment(segment, translations[segment.es])
 
+    paragraphs = []
+    for paragraph in source.body:
+        pairs = tuple(pair(s) for s in paragraph)
+        if len(paragraph) > 1 and not any(p.reviewed for p in pairs):
+            whole = " ".join(segment.es for segment in paragraph)
+            entry = memory.lookup(source.name, whole)
+            if entry is not None:
+                first = paragraph[0]
+                merged = Segment("body", first.paragraph, 0, whole, first.line)
+                pairs = (AlignedSegment(merged, Translation(entry.en), reviewed=True),)
+        paragraphs.append(pairs)
     return Briefing(
         seed=source.seed,
         title_parts=tuple(pair(s) for s in source.title),
-        paragraphs=tuple(tuple(pair(s) for s in paragraph) for paragraph in source.body),
+        paragraphs=tuple(paragraphs),
         engine_info=engine,
+    )
+
+
+def machine_english(collection: Collection) -> dict[str, dict[str, str]]:
+    """The machine English each rebuilt briefing shows, by seed and Spanish sentence."""
+    return {
+        briefing.seed.name: {pair.es: pair.en for pair in briefing.segments() if not pair.reviewed}
+        for briefing in collection.briefings
+    }
+
+
+def stats_of(briefing: Briefing, warnings: Iterable[Problem]) -> BriefingStats:
+    """The figures 'briefings status' shows of a briefing."""
+    pairs = briefing.segments()
+    return BriefingStats(
+        sentences=len(pairs),
+        reviewed=sum(1 for pair in pairs if pair.reviewed),
+        unknown=tuple(word for pair in pairs for word in pair.uncertain),
+        stale=sum(1 for w in warnings if w.message.startswith("stale correction")),
     )
 
 

@@ -25,8 +25,8 @@ from builder.errors import Problem, StateError
 from builder.model import EngineInfo, Translation
 from builder.text import clean_line
 
-SCHEMA_VERSION = 2
-_TABLES = {"translation", "capitals", "document"}
+SCHEMA_VERSION = 3
+_TABLES = {"translation", "capitals", "document", "machine_shown", "machine_change"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translation (
     engine TEXT NOT NULL,
@@ -47,7 +47,23 @@ CREATE TABLE IF NOT EXISTS document (
     name TEXT PRIMARY KEY,
     body TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS machine_shown (
+    seed TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (seed, source)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS machine_change (
+    run INTEGER NOT NULL,
+    built TEXT NOT NULL,
+    seed TEXT NOT NULL,
+    source TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL
+);
 """
+# How many machine-English changes are kept for 'briefings status --changed'.
+_KEPT_CHANGES = 100_000
 # SQLite allows 32766 parameters; stay well under it and keep statements small.
 _CHUNK = 500
 _T = TypeVar("_T")
@@ -231,15 +247,98 @@ class TranslationCache:
 
         return self._recover(run, None)
 
+    def recall_prefix(self, prefix: str) -> dict[str, object]:
+        """Every remembered document whose name starts with ``prefix``, by name."""
+
+        def run() -> dict[str, object]:
+            found: dict[str, object] = {}
+            query = "SELECT name, body FROM document WHERE name >= ? AND name < ?"
+            with closing(self._db.execute(query, (prefix, prefix + "\U0010ffff"))) as rows:
+                for name, body in rows:
+                    try:
+                        found[name] = json.loads(body)
+                    except (ValueError, RecursionError, TypeError):
+                        continue
+            return found
+
+        return self._recover(run, {})
+
     def remember(self, name: str, value: object) -> None:
         """Keep ``value`` (JSON) under ``name`` for later builds."""
-        body = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        self.remember_many({name: value})
+
+    def remember_many(self, documents: Mapping[str, object]) -> None:
+        """Keep several documents, in one transaction."""
+        rows = [
+            (name, json.dumps(value, ensure_ascii=False, sort_keys=True))
+            for name, value in documents.items()
+        ]
 
         def run() -> None:
             with self._db:
-                self._db.execute("INSERT OR REPLACE INTO document VALUES (?, ?)", (name, body))
+                self._db.executemany("INSERT OR REPLACE INTO document VALUES (?, ?)", rows)
 
         self._recover(run, None)
+
+    def note_machine_english(self, built: str, shown: Mapping[str, Mapping[str, str]]) -> int:
+        """Record the machine English each seed now shows (seed -> source -> English) and,
+        where it differs from what it showed before, a change dated ``built``."""
+
+        def run() -> int:
+            changes = []
+            run_number = self._db.execute(
+                "SELECT coalesce(max(run), 0) + 1 FROM machine_change"
+            ).fetchone()[0]
+            for seed, pairs in shown.items():
+                before = dict(
+                    self._db.execute(
+                        "SELECT source, target FROM machine_shown WHERE seed = ?", (seed,)
+                    ).fetchall()
+                )
+                changes += [
+                    (run_number, built, seed, source, before[source], target)
+                    for source, target in pairs.items()
+                    if source in before and before[source] != target
+                ]
+            with self._db:
+                for seed, pairs in shown.items():
+                    self._db.execute("DELETE FROM machine_shown WHERE seed = ?", (seed,))
+                    self._db.executemany(
+                        "INSERT INTO machine_shown VALUES (?, ?, ?)",
+                        [(seed, source, target) for source, target in pairs.items()],
+                    )
+                if changes:
+                    self._db.executemany(
+                        "INSERT INTO machine_change VALUES (?, ?, ?, ?, ?, ?)", changes
+                    )
+                    self._db.execute(
+                        "DELETE FROM machine_change WHERE rowid <= "
+                        "(SELECT max(rowid) FROM machine_change) - ?",
+                        (_KEPT_CHANGES,),
+                    )
+            return len(changes)
+
+        return self._recover(run, 0)
+
+    def machine_changes(self) -> tuple[str, list[tuple[str, str, str, str]]]:
+        """The latest build that changed machine English, and its changes (seed, source,
+        old English, new English)."""
+
+        def run() -> tuple[str, list[tuple[str, str, str, str]]]:
+            row = self._db.execute(
+                "SELECT run, built FROM machine_change ORDER BY run DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                return "", []
+            rows = self._db.execute(
+                "SELECT seed, source, old, new FROM machine_change WHERE run = ? "
+                "ORDER BY seed, rowid",
+                (row[0],),
+            ).fetchall()
+            return str(row[1]), [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+
+        nothing: tuple[str, list[tuple[str, str, str, str]]] = ("", [])
+        return self._recover(run, nothing)
 
 
 class _Damaged(Exception):

@@ -12,7 +12,8 @@ from builder.build import discover_seeds
 from builder.config import Settings
 from builder.errors import Problem
 from builder.glossary import load_glossary
-from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE
+from builder.memory import load_memory
+from builder.render import BRIEFING_TEMPLATE, EDITORS_TEMPLATE, INDEX_TEMPLATE
 from builder.sources import Unreadable, read_sources
 
 
@@ -20,11 +21,16 @@ def check(settings: Settings) -> list[Problem]:
     """Every problem of the project's inputs, in the order a build reports them."""
     problems = list(load_glossary(settings.glossary_file)[1])
     discovery = discover_seeds(settings)
+    memory = load_memory(settings.seeds_dir, settings.memory_file)
+    problems += memory.problems.get("", ())
     by_seed: dict[str, list[Problem]] = {}
     for problem in discovery.problems:
         by_seed.setdefault(problem.path.name, []).append(problem)
     for item in read_sources(
-        discovery.files, encoding=settings.seed_encoding, max_bytes=settings.max_seed_bytes
+        discovery.files,
+        encoding=settings.seed_encoding,
+        max_bytes=settings.max_seed_bytes,
+        memory=memory,
     ):
         found = item.problems if isinstance(item, Unreadable) else item.warnings
         by_seed.setdefault(item.name, []).extend(found)
@@ -37,7 +43,7 @@ def check_templates(templates_dir: Path) -> list[Problem]:
     """Syntax errors in the templates, and templates that are missing."""
     problems = []
     env = jinja2.Environment(autoescape=True)
-    for name in (BRIEFING_TEMPLATE, INDEX_TEMPLATE):
+    for name in (BRIEFING_TEMPLATE, INDEX_TEMPLATE, EDITORS_TEMPLATE):
         path = templates_dir / name
         try:
             source = path.read_text(encoding="utf-8")

@@ -9,21 +9,28 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from builder import __version__
 from builder.build import BuildReport, build, gather, open_engine
+from builder.cache import TranslationCache
 from builder.check import check
+from builder.clock import build_time
 from builder.config import Settings, load_settings
 from builder.engines import ENGINE_NAMES
-from builder.errors import BriefingError, Problem
-from builder.export import FORMATS, write_jsonl, write_tmx
+from builder.errors import BriefingError, ConfigError, Problem
+from builder.export import FORMATS, write_jsonl
 from builder.files import describe_os_error, write_if_changed
+from builder.review import review
+from builder.status import archive_status, table
 from builder.text import printable
+from builder.tmx import import_units, read_tmx, write_tmx
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
 
@@ -50,6 +57,7 @@ examples:
   briefings build --strict         fail on warnings too (as 'mkdocs build --strict' does)
   briefings export --format jsonl -o segments.jsonl
   briefings export --format tmx -o briefings.tmx
+  briefings review nota.txt        write seeds/nota.corrections.yml to review in place
 """
 
 
@@ -118,7 +126,71 @@ def make_parser() -> argparse.ArgumentParser:
             " editor corrections included."
         ),
     )
+    review_cmd = commands.add_parser(
+        "review",
+        parents=[common],
+        help="write a seed's corrections file with every sentence, to review in place",
+        description=(
+            "Write (or bring up to date) seeds/<seed>.corrections.yml with one entry per "
+            "sentence: the Spanish, the English shown and its state. Edit 'en' to correct a "
+            "sentence, or set 'state: approved' to accept the machine English. Run it again "
+            "after the seed changes: reviewed entries are kept, new sentences are marked new "
+            "and sentences that left the seed are kept at the end, marked gone."
+        ),
+    )
+    review_cmd.add_argument("seeds", nargs="+", metavar="SEED", help="a seed's file name")
+    status_cmd = commands.add_parser(
+        "status",
+        parents=[common],
+        help="the state of the archive: review state and figures of every briefing",
+        description=(
+            "Bring the briefings up to date (as 'build' does), then print for each briefing "
+            "its review state, sentences, reviewed sentences, unknown words, stale "
+            "corrections and whether it is a draft. 'mkdocs serve' shows the same on the "
+            "editors' page (briefings/editors/), which is never published."
+        ),
+    )
+    status_cmd.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for scripts",
+    )
+    status_cmd.add_argument(
+        "--unknown",
+        action="store_true",
+        help="list the unknown words, most frequent across the archive first, with where",
+    )
+    status_cmd.add_argument(
+        "--changed",
+        action="store_true",
+        help="list the sentences whose machine English the last build changed (after an "
+        "engine or glossary update)",
+    )
     export_cmd.add_argument("--format", choices=FORMATS, default="jsonl", help="output format")
+    export_cmd.add_argument(
+        "--reviewed-only",
+        action="store_true",
+        help="only sentences an editor reviewed (what a CAT tool should offer as matches)",
+    )
+    import_cmd = commands.add_parser(
+        "import",
+        parents=[common],
+        help="take reviewed translations from a TMX file into the project memory",
+        description=(
+            "Read a TMX translation memory (from OmegaT, Trados, ...) and add its "
+            "Spanish/English pairs whose Spanish is a sentence (or paragraph) of a briefing "
+            "to the project memory (plugins.briefings.memory, memory.yml), where they apply "
+            "as reviewed English. Matches are exact (after normalising quotes, dashes and "
+            "spaces); what was taken and what was skipped, and why, is reported."
+        ),
+    )
+    import_cmd.add_argument("tmx", type=Path, metavar="FILE.tmx", help="the TMX file")
+    import_cmd.add_argument(
+        "--replace",
+        action="store_true",
+        help="let the file's English replace a different English already in memory.yml",
+    )
     export_cmd.add_argument(
         "-o", "--output", type=Path, help="file to write (default: standard output)"
     )
@@ -135,6 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "build": run_build,
         "check": run_check,
         "export": run_export,
+        "review": run_review,
+        "status": run_status,
+        "import": run_import,
     }
     try:
         return commands[args.command](args)
@@ -225,14 +300,85 @@ def run_export(args: argparse.Namespace) -> int:
         settings, engine, show_progress=progress_wanted(args), on_wait=lambda m: say(args, m)
     )
     report(gathered.problems)
-    writer = write_tmx if args.format == "tmx" else write_jsonl
+
+    def writer(out: TextIO) -> int:
+        if args.format == "tmx":
+            return write_tmx(gathered.briefings, out, reviewed_only=args.reviewed_only)
+        if args.reviewed_only:
+            raise ConfigError("--reviewed-only is for --format tmx")
+        return write_jsonl(gathered.briefings, out)
+
     if args.output is None:
-        count = writer(gathered.briefings, sys.stdout)
+        count = writer(sys.stdout)
         sys.stdout.flush()
     else:
         buffer = io.StringIO()
-        count = writer(gathered.briefings, buffer)
+        count = writer(buffer)
         write_if_changed(args.output, buffer.getvalue())
     briefings = len(gathered.briefings)
-    say(args, f"exported {count} segments of {briefings} briefing{'s' if briefings != 1 else ''}")
+    which = "reviewed segments (machine ones left out)" if args.reviewed_only else "segments"
+    say(args, f"exported {count} {which} of {briefings} briefing{'s' if briefings != 1 else ''}")
     return status(gathered.problems, args.strict)
+
+
+def run_review(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    engine = open_engine(settings)
+    problems: list[Problem] = []
+    for name in args.seeds:
+        result = review(settings, engine, name)
+        problems += result.warnings
+        report(result.warnings)
+        print(f"briefings: {result.summary()}", file=sys.stderr)
+    return status(problems, strict=False)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    result = build(settings, show_progress=progress_wanted(args), on_wait=lambda m: say(args, m))
+    with TranslationCache(settings.cache_file) as cache:
+        changed_at, changes = cache.machine_changes()
+    archive = archive_status(result.records, result.problems, changed_at, changes)
+    if args.format == "json":
+        json.dump(archive.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    report(result.problems)
+    print(table(archive))
+    if args.unknown:
+        print("\nunknown words (times: word: where)")
+        for word in archive.unknown_words:
+            where = ", ".join(word.seeds[:5]) + (" ..." if len(word.seeds) > 5 else "")
+            print(f"{word.count:6d}: {printable(word.word)}: {where}")
+    if args.changed:
+        print(
+            f"\nmachine English changed by the last build that changed any ({changed_at or 'none'})"
+        )
+        for change in archive.changes:
+            print(f"{change.seed}: {printable(change.es)}")
+            print(f"  - {printable(change.old)}\n  + {printable(change.new)}")
+    say(args, archive.summary())
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if settings.memory_file is None:
+        raise ConfigError("plugins.briefings.memory is empty: name a file to import into")
+    units, skipped = read_tmx(args.tmx)
+    engine = open_engine(settings)
+    gathered = gather(
+        settings, engine, show_progress=progress_wanted(args), on_wait=lambda m: say(args, m)
+    )
+    report(gathered.problems)
+    result = import_units(
+        units,
+        skipped,
+        archive_keys=set(gathered.keys),
+        memory=gathered.memory,
+        memory_file=settings.memory_file,
+        origin=f"imported from {args.tmx.name} on {build_time().date().isoformat()}",
+        replace=args.replace,
+    )
+    print(f"briefings: {result.summary()}", file=sys.stderr)
+    return status(gathered.problems, strict=False)

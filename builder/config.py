@@ -84,6 +84,7 @@ class BriefingsConfig(base.Config):
     max_seed_kb = _Number(default=1024, minimum=1, unit=" KB")
     templates_dir = c.Type(str, default="templates")
     glossary = c.Type(str, default="glossary.yml")
+    memory = c.Type(str, default="memory.yml")
     protect = c.Type(bool, default=True)
     output_dir = _AreaPath(default="briefings")
     cache_dir = c.Type(str, default=".briefings-cache")
@@ -131,6 +132,7 @@ class Settings:
     seed_encoding: str
     max_seed_bytes: int
     glossary_file: Path | None
+    memory_file: Path | None  # the project memory: reviewed pairs from elsewhere
     protect: bool
     libre_url: str | None
     site_name: str
@@ -181,6 +183,7 @@ class Settings:
             seed_encoding=options.seed_encoding,
             max_seed_bytes=options.max_seed_kb * 1024,
             glossary_file=project / options.glossary if options.glossary else None,
+            memory_file=project / options.memory if options.memory else None,
             protect=options.protect,
             libre_url=options.libre_url,
             site_name=site_name,

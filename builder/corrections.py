@@ -1,20 +1,30 @@
-"""Editor corrections: the English an editor wrote for a sentence, kept beside its seed.
+"""Editors' reviewed English, kept in YAML files: a sidecar beside each seed, and the
+project memory.
 
-``seeds/<seed name>.corrections.yml`` holds a list of pairs::
+``seeds/<seed name>.corrections.yml`` (a *sidecar*; ``briefings review`` writes one to
+fill in) holds one entry per sentence::
 
     - es: Sin embargo, recibió una recepción entusiasta en Pionyang esta semana.
       en: Yet this week he was given an enthusiastic welcome in Pyongyang.
+      state: reviewed
 
-A correction is keyed by its Spanish sentence, so it survives rebuilds and the reordering
-of paragraphs. When that sentence changes, the correction no longer applies: it is reported
-as stale, with the sentence that now looks most like it.
+``state`` is ``machine`` (not reviewed yet: the engine's English, with ``machine:``, a
+digest of it, so that an edit can be told from an engine update), ``reviewed`` (an
+editor's English) or ``approved`` (the machine English accepted as it stands). An entry
+written by hand with no state is reviewed. ``scope: seed`` keeps an entry to its own
+briefing; by default a reviewed sentence applies wherever the same Spanish appears.
+``gone: true`` marks an entry whose sentence has left its seed (it still serves others).
+
+``memory.yml`` in the project holds reviewed pairs from elsewhere (``briefings import``
+puts a CAT tool's translations there), in the same shape.
 """
 
 from __future__ import annotations
 
-import difflib
+import hashlib
 import os
-from collections.abc import Iterable
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,85 +35,183 @@ from builder.yamlfile import parse
 
 SUFFIX = ".corrections.yml"
 MAX_BYTES = 8 << 20
-
-
-@dataclass(frozen=True)
-class Correction:
-    es: str
-    en: str
-    line: int
+STATES = ("machine", "reviewed", "approved")
+SCOPES = ("project", "seed")
+ENTRY_KEYS = ("es", "en", "state", "machine", "scope", "gone", "origin")
+# Differences in writing that do not change the meaning of a sentence.
+_QUOTES = str.maketrans(
+    {
+        **dict.fromkeys("\u00ab\u00bb\u201c\u201d\u201e\u201f", '"'),  # «» “” „‟
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u00b4", "'"),  # single quotes, acute
+        **dict.fromkeys("\u2012\u2013\u2014\u2015\u2212", "-"),  # figure, en, em dash, minus
+        "\u00a0": " ",  # no-break space
+    }
+)
+_SPACES = re.compile(r"\s+")
 
 
 def sidecar_for(seed_path: Path) -> Path:
     return seed_path.with_name(seed_path.stem + SUFFIX)
 
 
-def load_corrections(path: Path) -> tuple[dict[str, Correction], list[Problem]]:
-    """The corrections in a sidecar file (none if there is none), and its problems.
+def sentence_key(es: str) -> str:
+    """The Spanish sentence as the memory matches it: Unicode composed, quotes, dashes and
+    white space written one way. Accents, case and words still count."""
+    text = unicodedata.normalize("NFC", es).translate(_QUOTES)
+    return _SPACES.sub(" ", text).strip()
 
-    A problem here is an error: the seed's page is not made again without the corrections
-    (its last good page stays) until the file is fixed.
+
+def machine_digest(en: str) -> str:
+    """A short digest of machine English, to tell an editor's edit from an engine update."""
+    return hashlib.sha256(clean_line(en).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One Spanish sentence and its English, as an editor's file holds it."""
+
+    es: str
+    en: str
+    path: Path
+    line: int
+    state: str = ""  # "" when written by hand: reviewed
+    machine: str = ""  # digest of the machine English the entry was written with
+    scope: str = "project"
+    gone: bool = False
+    origin: str = ""  # where an imported pair came from
+
+    @property
+    def key(self) -> str:
+        return sentence_key(self.es)
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether the English is an editor's: reviewed, approved, or a machine entry whose
+        English was edited (its digest no longer matches)."""
+        if self.state == "machine":
+            return bool(self.machine) and machine_digest(self.en) != self.machine
+        return True
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.name}:{self.line}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "es": self.es,
+            "en": self.en,
+            "line": self.line,
+            "state": self.state,
+            "machine": self.machine,
+            "scope": self.scope,
+            "gone": self.gone,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_json(cls, path: Path, data: object) -> Entry:
+        """An entry the builder remembered, checked: ``ValueError`` if it is not one."""
+        if not isinstance(data, dict):
+            raise ValueError("not a map")
+        es, en = data.get("es"), data.get("en")
+        state, scope = data.get("state", ""), data.get("scope", "project")
+        if not (isinstance(es, str) and isinstance(en, str) and es and en):
+            raise ValueError("no es/en")
+        if state not in ("", *STATES) or scope not in SCOPES:
+            raise ValueError("bad state or scope")
+        line = data.get("line")
+        return cls(
+            clean_line(es),
+            clean_line(en),
+            path,
+            line if isinstance(line, int) else 0,
+            str(state),
+            str(data.get("machine") or "")[:20],
+            str(scope),
+            data.get("gone") is True,
+            clean_line(str(data.get("origin") or ""))[:200],
+        )
+
+
+def load_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
+    """The entries of a sidecar or memory file (none if there is none), and its problems.
+
+    A problem here is an error: what the file says cannot be trusted until it is fixed.
     """
     if not os.path.lexists(path):
-        return {}, []
+        return [], []
     try:
         text, replaced = read_text(path, MAX_BYTES)
         document = parse(text)
     except LocatedInputError as error:
-        return {}, [_error(path, error.message, error.line)]
+        return [], [_error(path, error.message, error.line)]
     except InputError as error:
-        return {}, [_error(path, str(error))]
+        return [], [_error(path, str(error))]
     problems = [replaced] if replaced else []
     data = document.value
     if data is None:
-        return {}, problems
+        return [], problems
     if not isinstance(data, list):
-        return {}, [_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
-    corrections: dict[str, Correction] = {}
+        return [], [_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
+    entries: list[Entry] = []
+    first_line: dict[str, int] = {}
     for index, item in enumerate(data):
-        line = document.line(index)
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("es"), str)
-            or not isinstance(item.get("en"), str)
-        ):
-            problems.append(_error(path, "each entry needs an 'es' and an 'en' sentence", line))
+        line = document.line(index) or 0
+        entry, problem = _entry(path, item, line)
+        if entry is None:
+            problems.append(_error(path, problem or "not an entry", line))
             continue
-        es, en = clean_line(item["es"]), clean_line(item["en"])
-        if not es or not en:
-            problems.append(_error(path, "each entry needs an 'es' and an 'en' sentence", line))
-            continue
-        if es in corrections:
-            first = corrections[es].line
-            message = f"a second correction for the same sentence (first on line {first})"
+        if entry.key in first_line:
+            message = (
+                f"a second entry for the same sentence (first on line {first_line[entry.key]})"
+            )
             problems.append(_error(path, message, line))
             continue
-        corrections[es] = Correction(es, en, line or 0)
-    return corrections, problems
+        first_line[entry.key] = line
+        entries.append(entry)
+    return entries, problems
+
+
+def _entry(path: Path, item: object, line: int) -> tuple[Entry | None, str | None]:
+    if not isinstance(item, dict):
+        return None, "each entry needs an 'es' and an 'en' sentence"
+    es, en = item.get("es"), item.get("en")
+    if not isinstance(es, str | int) or not isinstance(en, str | int):
+        return None, "each entry needs an 'es' and an 'en' sentence"
+    es, en = clean_line(str(es)), clean_line(str(en))
+    if not es or not en:
+        return None, "each entry needs an 'es' and an 'en' sentence"
+    unknown = [key for key in item if key not in ENTRY_KEYS]
+    if unknown:
+        return None, f"unknown key {shorten(unknown[0], 30)} (known: {', '.join(ENTRY_KEYS)})"
+    state = item.get("state", "")
+    if state not in ("", *STATES):
+        return None, f"'state' must be one of {', '.join(STATES)} (got {shorten(state, 30)})"
+    scope = item.get("scope", "project")
+    if scope not in SCOPES:
+        return None, f"'scope' must be 'seed' or 'project' (got {shorten(scope, 30)})"
+    gone = item.get("gone", False)
+    if not isinstance(gone, bool):
+        return None, "'gone' must be true or false"
+    machine = item.get("machine", "")
+    if not isinstance(machine, str) or len(machine) > 20:
+        return None, "'machine' is the digest 'briefings review' wrote: leave it as it is"
+    origin = item.get("origin", "")
+    return (
+        Entry(
+            es,
+            en,
+            path,
+            line,
+            state,
+            machine,
+            scope,
+            gone,
+            clean_line(str(origin))[:200] if origin else "",
+        ),
+        None,
+    )
 
 
 def _error(path: Path, message: str, line: int | None = None) -> Problem:
     return Problem(path, message, line, severity="error")
-
-
-def stale(
-    path: Path, corrections: dict[str, Correction], sentences: Iterable[str]
-) -> list[Problem]:
-    """Corrections whose Spanish sentence is no longer in the seed, as warnings."""
-    present = set(sentences)
-    problems = []
-    for correction in corrections.values():
-        if correction.es in present:
-            continue
-        closest = difflib.get_close_matches(correction.es, list(present), n=1, cutoff=0.6)
-        hint = f"; the closest sentence now is {shorten(closest[0], 120)}" if closest else ""
-        problems.append(
-            Problem(
-                path,
-                "stale correction: its Spanish sentence is no longer in the seed, so the machine "
-                f"translation is shown{hint}",
-                correction.line,
-                severity="warning",
-            )
-        )
-    return problems

@@ -212,6 +212,15 @@ class Briefing:
         return sum(1 for pair in self.segments() if pair.reviewed)
 
     @property
+    def review_state(self) -> str:
+        """'reviewed' when an editor reviewed every sentence, 'partly reviewed' when some,
+        'machine' when none."""
+        reviewed, total = self.reviewed, len(self.segments())
+        if reviewed == total:
+            return "reviewed"
+        return "partly reviewed" if reviewed else "machine"
+
+    @property
     def coverage(self) -> float:
         """Share of the English words the engine's dictionary had: every flagged word counts
         against it, names included (reviewed sentences count as known)."""

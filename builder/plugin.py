@@ -16,14 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -65,12 +65,15 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     settings: Settings | None = None
     dirty = False
+    serving = False
     briefings = 0
     catalogue: Catalogue | None = None
     renderer: Renderer | None = None
+    drafts: tuple[str, ...] = ()  # pages MkDocs shows in serve and leaves out of a build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -91,13 +94,14 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             return
         settings = self.settings
         with _boundary():
-            report = build(settings, on_wait=log.info)
+            report = build(settings, on_wait=log.info, include_drafts=self.serving)
         # Errors and warnings both count in 'mkdocs build --strict', so a skipped seed fails
         # a strict build; without --strict MkDocs goes on, as it does with its own warnings.
         for problem in report.problems:
             (log.error if problem.is_error else log.warning)(str(problem))
         log.info(report.summary())
         self.briefings = report.briefings
+        self.drafts = report.drafts
         # The manifest the build just wrote lists every briefing's entry, those of reused
         # and of failed seeds too (its problems, if any, the build has reported). Only
         # entries whose page MkDocs finds get a link.
@@ -105,6 +109,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             manifest, _ = Manifest.load(settings.area)
             self.catalogue = Catalogue([record.entry for record in manifest.records.values()])
             self.renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Draft briefings (and the editors' page) are shown by 'mkdocs serve', marked as
+        drafts, and left out of 'mkdocs build': no page, search or sitemap entry."""
+        if self.settings is None:
+            return files
+        area = PurePosixPath(self.settings.output_dir)
+        for path in self.drafts:
+            file = files.get_file_from_path(str(area / path))
+            if file is not None:
+                file.inclusion = InclusionLevel.DRAFT
+        return files
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -118,14 +134,14 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             if path.startswith(area):
                 if MORE_MARKER in markdown:
                     slug = path[len(area) :].removesuffix(".md")
-                    href = _href(files, page, area)
+                    href = _href(files, page, area, self.serving)
                     more = renderer.more_briefings(self.catalogue, slug, href)
                     markdown = markdown.replace(MORE_MARKER, more, 1)
             elif LATEST_MARKER in markdown:
                 index = files.get_file_from_path(f"{area}index.md")
                 latest = renderer.latest_briefings(
                     self.catalogue,
-                    _href(files, page, area),
+                    _href(files, page, area, self.serving),
                     get_relative_url(index.url, page.url) if index else None,
                 )
                 markdown = markdown.replace(LATEST_MARKER, latest)
@@ -176,11 +192,15 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 server.watch(str(entry))
 
 
-def _href(files: Files, page: Page, area: str) -> Callable[[IndexEntry], str | None]:
-    """Links from ``page`` to briefing pages; None for a briefing MkDocs does not have."""
+def _href(files: Files, page: Page, area: str, serving: bool) -> Callable[[IndexEntry], str | None]:
+    """Links from ``page`` to briefing pages; None for a briefing the site will not have
+    (not in MkDocs' files, or a draft outside 'mkdocs serve')."""
 
     def href(entry: IndexEntry) -> str | None:
         file = files.get_file_from_path(f"{area}{entry.slug}.md")
-        return None if file is None else get_relative_url(file.url, page.url)
+        if file is None:
+            return None
+        published = file.inclusion.is_in_serve() if serving else file.inclusion.is_included()
+        return get_relative_url(file.url, page.url) if published else None
 
     return href

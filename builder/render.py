@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -26,12 +26,18 @@ from builder.model import Briefing, EngineInfo
 from builder.seeds import SLUG, slug_for
 from builder.text import clean_line
 
+if TYPE_CHECKING:
+    from builder.status import ArchiveStatus
+
 BRIEFING_TEMPLATE = "briefing.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
 # HTML fragments the MkDocs plugin puts into pages when it builds them, from the entries
 # of every briefing: a briefing page's neighbours, the latest briefings on the home page.
 MORE_TEMPLATE = "more.html.j2"
 LATEST_TEMPLATE = "latest.html.j2"
+EDITORS_TEMPLATE = "editors.md.j2"
+EDITORS_PAGE = "editors.md"
+EDITORS_LIMIT = 300  # rows of each long list on the editors' page
 INDEX_PAGE_SIZE = 50
 RELATED_COUNT = 5
 LATEST_COUNT = 5
@@ -53,7 +59,9 @@ class IndexEntry:
     first_es: str = ""
     first_en: str = ""
     tags: tuple[str, ...] = ()
-    title_reviewed: bool = False  # an editor reviewed the English title: it may lead
+    review: str = "machine"  # "machine", "partly reviewed" or "reviewed"
+    draft: bool = False
+    title_reviewed: bool = False  # the English title is an editor's
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -66,6 +74,8 @@ class IndexEntry:
             "first_es": self.first_es,
             "first_en": self.first_en,
             "tags": list(self.tags),
+            "review": self.review,
+            "draft": self.draft,
             "title_reviewed": self.title_reviewed,
         }
 
@@ -94,6 +104,8 @@ class IndexEntry:
             first_es=_stored_text(data.get("first_es")),
             first_en=_stored_text(data.get("first_en")),
             tags=tuple(_stored_text(tag) for tag in tags if _stored_text(tag)),
+            review=_choice(data.get("review", "machine"), REVIEW_STATES),
+            draft=data.get("draft") is True,
             title_reviewed=data.get("title_reviewed") is True,
         )
 
@@ -113,6 +125,8 @@ class IndexEntry:
             first.es if first else "",
             first.en if first else "",
             meta.tags,
+            briefing.review_state,
+            meta.draft,
             briefing.title.reviewed,
         )
 
@@ -136,6 +150,15 @@ class IndexEntry:
     @property
     def second_lang(self) -> Literal["es", "en"]:
         return "es" if self.title_reviewed else "en"
+
+
+REVIEW_STATES = ("machine", "partly reviewed", "reviewed")
+
+
+def _choice(value: object, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError("entry field is not one of its values")
+    return str(value)
 
 
 def _stored_text(value: object, limit: int = 2000) -> str:
@@ -290,6 +313,15 @@ class Renderer:
         latest = [e for e in catalogue.ordered if href(e)][:LATEST_COUNT]
         return _one_block(
             self._render(LATEST_TEMPLATE, entries=latest, href=href, index_href=index_href)
+        )
+
+    def editors_page(self, status: ArchiveStatus) -> str:
+        """The editors' page: the state of the archive."""
+        return self._render(
+            EDITORS_TEMPLATE,
+            status=status,
+            links=Links(self, EDITORS_PAGE),
+            limit=EDITORS_LIMIT,
         )
 
     def list_pages(

@@ -1,16 +1,18 @@
-"""Read stage for whole briefings: each seed read and segmented, with its corrections.
+"""Read stage for whole briefings: each seed read and segmented, with what the translation
+memory says about it.
 
-``briefings build`` and ``briefings check`` read through this one loop, so that they report
-the same problems in the same words.
+``briefings build``, ``briefings check`` and ``briefings review`` read through this one
+loop, so that they report the same problems in the same words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from builder.corrections import Correction, load_corrections, sidecar_for, stale
+from builder.corrections import sentence_key
 from builder.errors import Problem
+from builder.memory import Memory, stale
 from builder.model import Seed, Segment
 from builder.seeds import SeedFile, read_seeds
 from builder.segment import segment_seed
@@ -18,12 +20,11 @@ from builder.segment import segment_seed
 
 @dataclass(frozen=True)
 class Source:
-    """One seed, read and segmented, with its editors' corrections."""
+    """One seed, read and segmented."""
 
     seed: Seed
     title: tuple[Segment, ...]
     body: tuple[tuple[Segment, ...], ...]
-    corrections: Mapping[str, Correction]
     warnings: tuple[Problem, ...]
 
     @property
@@ -33,6 +34,17 @@ class Source:
     def segments(self) -> list[Segment]:
         """Title first, then the body in reading order."""
         return [*self.title, *(segment for paragraph in self.body for segment in paragraph)]
+
+    def keys(self) -> list[str]:
+        """The memory keys of its sentences, and of each paragraph of several sentences (a
+        translator's memory may hold a paragraph as one unit)."""
+        keys = [sentence_key(segment.es) for segment in self.segments()]
+        keys += [paragraph_key(paragraph) for paragraph in self.body if len(paragraph) > 1]
+        return keys
+
+
+def paragraph_key(paragraph: Iterable[Segment]) -> str:
+    return sentence_key(" ".join(segment.es for segment in paragraph))
 
 
 @dataclass(frozen=True)
@@ -48,19 +60,19 @@ class Unreadable:
 
 
 def read_sources(
-    seed_files: Iterable[SeedFile], *, encoding: str, max_bytes: int
+    seed_files: Iterable[SeedFile], *, encoding: str, max_bytes: int, memory: Memory
 ) -> Iterator[Source | Unreadable]:
-    """Read, segment and attach corrections to each seed, in order."""
+    """Read and segment each seed, in order; a seed whose own corrections are broken is
+    not built (its last good page keeps its reviewed sentences)."""
     for seed_file, result, warnings in read_seeds(seed_files, encoding, max_bytes):
+        own = memory.problems.get(seed_file.name, ())
         if not isinstance(result, Seed):
-            yield Unreadable(seed_file, (*warnings, Problem.from_seed_error(result)))
+            yield Unreadable(seed_file, (*warnings, Problem.from_seed_error(result), *own))
+            continue
+        if seed_file.name in memory.broken:
+            yield Unreadable(seed_file, (*warnings, *own))
             continue
         title, body = segment_seed(result)
-        sidecar = sidecar_for(result.path)
-        corrections, problems = load_corrections(sidecar)
-        if any(problem.is_error for problem in problems):
-            yield Unreadable(seed_file, (*warnings, *problems))
-            continue
-        everything = [*title, *(s for paragraph in body for s in paragraph)]
-        problems += stale(sidecar, corrections, (s.es for s in everything))
-        yield Source(result, title, body, corrections, (*warnings, *problems))
+        source = Source(result, title, body, ())
+        found = stale(memory, seed_file.name, source.keys())
+        yield Source(result, title, body, (*warnings, *own, *found))

@@ -32,10 +32,11 @@ from builder.corrections import sidecar_for
 from builder.errors import InputError, Problem, StateError
 from builder.files import read_regular
 from builder.glossary import Glossary
+from builder.memory import Memory
 from builder.model import EngineInfo
 from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE, IndexEntry
 from builder.seeds import SLUG, SeedFile
-from builder.text import is_name_safe, shorten
+from builder.text import clean_line, is_name_safe, shorten
 
 MANIFEST_NAME = ".briefings-manifest.json"  # a dot file: MkDocs does not publish it
 MANIFEST_VERSION = 5
@@ -45,10 +46,41 @@ PACKAGE = Path(__file__).resolve().parent
 _SLUG = SLUG.pattern
 LIST_PAGE = re.compile(
     rf"index\.md|page/[1-9][0-9]{{0,5}}\.md|tags/{_SLUG}\.md"
-    rf"|tags/{_SLUG}/page/[1-9][0-9]{{0,5}}\.md|feed\.xml"
+    rf"|tags/{_SLUG}/page/[1-9][0-9]{{0,5}}\.md|feed\.xml|editors\.md"
 )
 # A manifest larger than this is not one the builder wrote (5,000 briefings: about 5 MB).
 MAX_MANIFEST_BYTES = 256 << 20
+
+
+@dataclass(frozen=True)
+class BriefingStats:
+    """What an editor wants to know of a briefing, kept so that status needs no rebuild."""
+
+    sentences: int = 0
+    reviewed: int = 0
+    unknown: tuple[str, ...] = ()  # the words the engine did not know, as often as they occur
+    stale: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "sentences": self.sentences,
+            "reviewed": self.reviewed,
+            "unknown": list(self.unknown),
+            "stale": self.stale,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> BriefingStats:
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise ValueError("stats are not a map")
+        numbers = [data.get(key, 0) for key in ("sentences", "reviewed", "stale")]
+        unknown = data.get("unknown") or []
+        if not all(isinstance(n, int) and n >= 0 for n in numbers) or not isinstance(unknown, list):
+            raise ValueError("stats are not counts")
+        words = tuple(clean_line(word)[:100] for word in unknown if isinstance(word, str))
+        return cls(numbers[0], numbers[1], words, numbers[2])
 
 
 @dataclass(frozen=True)
@@ -61,6 +93,9 @@ class PageRecord:
     warnings: tuple[Problem, ...] = ()  # reported again when the page is reused
     shared: str = ""  # digest of the inputs all pages share (templates, glossary, engine)
     stamp: str = ""  # size and time of the seed and its corrections, for a fast check
+    keys: tuple[str, ...] = ()  # hashes of its sentences' memory keys
+    memory: str = ""  # digest of the reviewed English that applied to them
+    stats: BriefingStats = field(default_factory=BriefingStats)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -69,6 +104,9 @@ class PageRecord:
             "digest": self.digest,
             "shared": self.shared,
             "stamp": self.stamp,
+            "keys": list(self.keys),
+            "memory": self.memory,
+            "stats": self.stats.to_json(),
             "warnings": [[str(w.path), w.line, w.message] for w in self.warnings],
         }
 
@@ -92,6 +130,9 @@ class PageRecord:
             if line is not None and not isinstance(line, int):
                 raise ValueError("a warning's line is not a number")
             warnings.append(Problem(Path(path), message[:1000], line, severity="warning"))
+        keys = data.get("keys") or []
+        if not isinstance(keys, list) or not all(isinstance(k, str) and len(k) < 40 for k in keys):
+            raise ValueError("keys are not short text")
         return cls(
             page=page,
             entry=entry,
@@ -99,6 +140,9 @@ class PageRecord:
             shared=_digest_text(data.get(shared_key)),
             stamp=_digest_text(data.get("stamp")),
             warnings=tuple(warnings),
+            keys=tuple(keys),
+            memory=_digest_text(data.get("memory")),
+            stats=BriefingStats.from_json(data.get("stats")),
         )
 
 
@@ -188,10 +232,15 @@ class Manifest:
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
     def changes(
-        self, area: Path, seeds_dir: Path, seed_files: Iterable[SeedFile], shared: str
+        self,
+        area: Path,
+        seeds_dir: Path,
+        seed_files: Iterable[SeedFile],
+        shared: str,
+        memory: Memory,
     ) -> Changes:
         """Which seeds need building, and which records stand: by size and time first,
-        then by content."""
+        then by content, and by the reviewed English that applies to their sentences."""
         fresh: list[SeedFile] = []
         reused: dict[str, PageRecord] = {}
         digests: dict[str, str] = {}
@@ -203,7 +252,12 @@ class Manifest:
             has_sidecar = sidecar_for(seed_file.path).name in names
             stamps[name] = stamp = seed_stamp(seed_file.path, has_sidecar)
             record = self.records.get(name)
-            if record is None or record.entry.slug != seed_file.slug or record.page not in written:
+            if (
+                record is None
+                or record.entry.slug != seed_file.slug
+                or record.page not in written
+                or record.memory != memory.digest(name, record.keys)
+            ):
                 fresh.append(seed_file)
                 digests[name] = seed_digest(shared, seed_file.path)
             elif record.shared == shared and record.stamp == stamp and record.digest:

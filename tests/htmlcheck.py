@@ -20,6 +20,8 @@ ALLOWED_TAGS = {
     "dl",
     "dt",
     "dd",
+    "strong",
+    "code",
 }
 ALLOWED_ATTRS = {
     "class",
@@ -33,6 +35,7 @@ ALLOWED_ATTRS = {
     "title",
     "data-origin",
     "data-mark",
+    "data-review",
     "aria-label",
 }
 

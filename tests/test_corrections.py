@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from builder.build import build
-from builder.corrections import load_corrections
+from builder.corrections import load_entries
 from tests.conftest import FakeEngine, ProjectFactory, run_cli, settings_for
 
 SEED = "Título de prueba.\nEl perro come en la casa grande.\nLa ciudad celebra una fiesta.\n"
@@ -19,12 +19,12 @@ def test_load_corrections_and_their_problems(tmp_path: Path) -> None:
     path.write_text(
         SIDECAR + "- es: Sólo español.\n- es: La ciudad celebra una fiesta.\n  en: Otra.\n"
     )
-    corrections, problems = load_corrections(path)
-    assert list(corrections) == ["La ciudad celebra una fiesta."]
-    assert corrections["La ciudad celebra una fiesta."].line == 1
+    entries, problems = load_entries(path)
+    assert [entry.es for entry in entries] == ["La ciudad celebra una fiesta."]
+    assert entries[0].line == 1 and entries[0].reviewed
     assert [(str(p)) for p in problems] == [
         f"{path}:3: each entry needs an 'es' and an 'en' sentence",
-        f"{path}:4: a second correction for the same sentence (first on line 1)",
+        f"{path}:4: a second entry for the same sentence (first on line 1)",
     ]
 
 
@@ -62,9 +62,9 @@ def test_changed_spanish_makes_correction_stale_and_reported(
     report = build(settings_for(project), engine=FakeEngine())
     sidecar = project / "seeds" / "nota.corrections.yml"
     assert [str(p) for p in report.problems] == [
-        f"{sidecar}:1: stale correction: its Spanish sentence is no longer in the seed, so the "
-        "machine translation is shown; the closest sentence now is "
-        "'La ciudad celebra una gran fiesta.'"
+        f"{sidecar}:1: stale correction: its Spanish sentence is no longer in the seed, so it "
+        "does not apply there; the closest sentence now is 'La ciudad celebra una gran fiesta.' "
+        "({+gran+}); 'briefings review' marks it gone"
     ]
     assert report.problems[0].severity == "warning"
     page = (project / "site_src" / "briefings" / "nota.md").read_text(encoding="utf-8")

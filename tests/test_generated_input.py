@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from builder.build import build, gather
-from builder.corrections import load_corrections
+from builder.corrections import load_entries
 from builder.errors import SeedError
-from builder.export import write_tmx
 from builder.glossary import load_glossary
 from builder.seeds import SeedFile, read_seed, slug_for
+from builder.tmx import write_tmx
 from tests.conftest import FakeEngine, settings_for, write_project
 
 GOOD = "Una nota buena.\nEl perro come en la casa grande.\n"
@@ -111,7 +111,7 @@ def test_any_sidecar_or_glossary_gives_problems_never_exceptions(
             glossary = Path(tmp) / "glossary.yml"
             sidecar.write_bytes(data)
             glossary.write_bytes(data)
-            _, problems = load_corrections(sidecar)
+            _, problems = load_entries(sidecar)
             _, more = load_glossary(glossary)
             for problem in [*problems, *more]:
                 assert_message_is_sane(str(problem).removeprefix(tmp))

@@ -116,7 +116,7 @@ def test_dates_read_the_same_in_any_locale() -> None:
 
 def test_feed_titles_lead_with_the_authoritative_text() -> None:
     reviewed = IndexEntry(
-        "r", "Título", "Title", dt.date(2024, 1, 2), None, "x", "Uno.", "One.", (), True
+        "r", "Título", "Title", dt.date(2024, 1, 2), None, "x", "Uno.", "One.", title_reviewed=True
     )
     machine = IndexEntry("m", "Otro", "Other", dt.date(2024, 1, 1), None, "x", "Dos.", "Two.")
     feed = ET.fromstring(

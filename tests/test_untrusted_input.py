@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.corrections import load_corrections
+from builder.corrections import load_entries
 from builder.errors import SeedError
 from builder.glossary import load_glossary
 from builder.seeds import SeedFile, read_seed, slug_for
@@ -115,7 +115,7 @@ SIDECAR_CASES = [
     ),
     ("- es: a\n   en: b\n", "is not valid YAML: a ':' where it cannot be: put the text in quotes"),
     ("- es: a\n en: b\n", "is not valid YAML: the indentation is off: line up the entries"),
-    ("- es: a\n  en: b\n- es: a\n  en: c\n", "a second correction for the same sentence"),
+    ("- es: a\n  en: b\n- es: a\n  en: c\n", "a second entry for the same sentence"),
 ]
 
 
@@ -125,7 +125,7 @@ def test_sidecar_problems_are_messages_never_exceptions(
 ) -> None:
     path = tmp_path / "x.corrections.yml"
     path.write_text(text, encoding="utf-8")
-    _, problems = load_corrections(path)
+    _, problems = load_entries(path)
     assert [p.message for p in problems if p.message.startswith(message[:30])] != [], problems
     assert all(len(str(p)) < 400 for p in problems)
 

@@ -1,0 +1,258 @@
+"""The project's translation memory: every reviewed sentence, applied wherever it appears.
+
+A reviewed English comes from a seed's sidecar or from the project memory file
+(``memory.yml``). In its own seed a sidecar entry always applies; elsewhere, unless it is
+scoped to its seed, it applies to the same Spanish sentence in every briefing. Sentences
+match when they are equal after :func:`~builder.corrections.sentence_key` (Unicode form,
+quotes, dashes, white space); a near match (an accent, a word) is only ever *offered*
+(:meth:`Memory.near`), never applied.
+
+Parsing every sidecar on every build would cost seconds on a large archive, so each
+file's entries are remembered in the cache with the file's size and time, and a file is
+read again only when it changed. While a file is broken, its last good entries are used
+and its seed keeps its last good page.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from builder.cache import TranslationCache
+from builder.corrections import SUFFIX, Entry, load_entries, sentence_key
+from builder.errors import Problem
+from builder.text import is_name_safe, shorten
+
+_REMEMBERED = "memory:"  # prefix of the cache documents holding each file's entries
+NEAR_SCORE = 85  # rapidfuzz ratio from which a sentence is offered as a near match
+
+
+def key_hash(key: str) -> str:
+    """A short stand-in for a sentence key, as page records store them."""
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+@dataclass(frozen=True)
+class Near:
+    """A reviewed sentence like the one asked about, and how they differ."""
+
+    score: float
+    entry: Entry
+    difference: str
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Every editor's file, its entries, and which entry applies where."""
+
+    files: Mapping[Path, tuple[Entry, ...]] = field(default_factory=dict)
+    own: Mapping[str, Mapping[str, Entry]] = field(default_factory=dict)  # seed -> key -> entry
+    shared: Mapping[str, Entry] = field(default_factory=dict)  # key -> project-wide entry
+    broken: frozenset[str] = frozenset()  # seeds whose own sidecar has errors
+    problems: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)  # by seed, "" else
+
+    def lookup(self, seed: str, es: str) -> Entry | None:
+        """The reviewed English that applies to ``es`` in ``seed``, if any."""
+        key = sentence_key(es)
+        own = self.own.get(seed, {}).get(key)
+        if own is not None and own.reviewed:
+            return own
+        return self.shared.get(key)
+
+    def digest(self, seed: str, hashes: Iterable[str]) -> str:
+        """A digest of the reviewed English that applies to these sentences in ``seed``."""
+        if not self.shared and not self.own.get(seed):
+            return ""
+        applying = self._by_hash(seed)
+        found = sorted((h, applying[h]) for h in set(hashes) if h in applying)
+        if not found:
+            return ""
+        text = "\0".join(f"{h}\0{en}" for h, en in found)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _by_hash(self, seed: str) -> dict[str, str]:
+        table = self._shared_by_hash()
+        own = {
+            key_hash(key): entry.en
+            for key, entry in self.own.get(seed, {}).items()
+            if entry.reviewed
+        }
+        return {**table, **own} if own else table
+
+    def _shared_by_hash(self) -> dict[str, str]:
+        cached: dict[str, str] | None = self.__dict__.get("_hashes")
+        if cached is None:
+            cached = {key_hash(key): entry.en for key, entry in self.shared.items()}
+            object.__setattr__(self, "_hashes", cached)
+        return cached
+
+    def near(self, es: str, *, limit: int = 1) -> list[Near]:
+        """Reviewed sentences nearly like ``es`` (never ``es`` itself), best first."""
+        key = sentence_key(es)
+        choices = [k for k in self.shared if k != key]
+        found = process.extract(
+            key, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=NEAR_SCORE
+        )
+        return [
+            Near(score, self.shared[choice], word_difference(choice, key))
+            for choice, score, _ in found
+        ]
+
+    def reviewed_count(self) -> int:
+        return len(self.shared)
+
+
+def word_difference(old: str, new: str) -> str:
+    """What changes from ``old`` to ``new``, word by word: ``[-old-]{+new+}``."""
+    a, b = old.split(), new.split()
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        parts.append((f"[-{removed}-]" if removed else "") + (f"{{+{added}+}}" if added else ""))
+    return " ".join(parts) or "only in writing (quotes, spaces)"
+
+
+def sidecar_names(seeds_dir: Path) -> list[str]:
+    """The sidecar files of the seeds folder, by name."""
+    return sorted(
+        name
+        for name in os.listdir(seeds_dir)
+        if name.endswith(SUFFIX) and not name.startswith(".") and is_name_safe(name)
+    )
+
+
+def load_memory(
+    seeds_dir: Path,
+    memory_file: Path | None,
+    cache: TranslationCache | None = None,
+) -> Memory:
+    """Every sidecar of ``seeds_dir`` and the memory file, read (or recalled from ``cache``
+    when unchanged) and combined."""
+    remembered = cache.recall_prefix(_REMEMBERED) if cache is not None else {}
+    sources = [seeds_dir / name for name in sidecar_names(seeds_dir)]
+    if memory_file is not None:
+        sources.append(memory_file)
+    files: dict[Path, tuple[Entry, ...]] = {}
+    problems: dict[str, list[Problem]] = {}
+    broken: set[str] = set()
+    fresh: dict[str, object] = {}
+    for path in sources:
+        is_sidecar = path.name.endswith(SUFFIX) and path.parent == seeds_dir
+        owner = path.name.removesuffix(SUFFIX) + ".txt" if is_sidecar else ""
+        entries, found, keep = _read(path, remembered.get(f"{_REMEMBERED}{path}"))
+        if keep is not None:
+            fresh[f"{_REMEMBERED}{path}"] = keep
+        files[path] = entries
+        if found:
+            problems.setdefault(owner, []).extend(found)
+            if owner and any(p.is_error for p in found):
+                broken.add(owner)
+    if cache is not None and fresh:
+        cache.remember_many(fresh)
+    own: dict[str, dict[str, Entry]] = {}
+    shared: dict[str, Entry] = {}
+    for path, entries in files.items():
+        is_sidecar = path.name.endswith(SUFFIX) and path.parent == seeds_dir
+        owner = path.name.removesuffix(SUFFIX) + ".txt" if is_sidecar else ""
+        for entry in entries:
+            if owner:
+                own.setdefault(owner, {})[entry.key] = entry
+            if not entry.reviewed or entry.scope == "seed":
+                continue
+            first = shared.setdefault(entry.key, entry)
+            if first is not entry and first.en != entry.en:
+                problems.setdefault("", []).append(
+                    Problem(
+                        entry.path,
+                        f"another reviewed English for this sentence is in {first.where}, and "
+                        "that one is used in other briefings (add 'scope: seed' to keep this "
+                        "one to its own briefing)",
+                        entry.line,
+                        severity="warning",
+                    )
+                )
+    return Memory(
+        files,
+        own,
+        shared,
+        frozenset(broken),
+        {name: tuple(found) for name, found in problems.items()},
+    )
+
+
+def _read(path: Path, remembered: object) -> tuple[tuple[Entry, ...], list[Problem], object | None]:
+    """A file's entries: recalled when its size and time are as remembered, else read; while
+    it is broken, the last good entries (with its problems and a note). The third value is
+    what to remember for next time, if anything."""
+    stamp = _stamp(path)
+    last = _recalled(path, remembered)
+    if last is not None and last[0] == stamp:
+        return last[1], [], None
+    entries, problems = load_entries(path)
+    if not any(problem.is_error for problem in problems):
+        keep = {"stamp": stamp, "entries": [entry.to_json() for entry in entries]}
+        return tuple(entries), problems, keep
+    if last is None or not last[1]:
+        return (), problems, None
+    note = Problem(
+        path,
+        f"its last good version ({len(last[1])} entries) is used until it is fixed",
+        severity="warning",
+    )
+    return last[1], [*problems, note], None
+
+
+def _recalled(path: Path, remembered: object) -> tuple[str, tuple[Entry, ...]] | None:
+    if not isinstance(remembered, dict):
+        return None
+    stamp, raw = remembered.get("stamp"), remembered.get("entries")
+    if not isinstance(stamp, str) or not isinstance(raw, list):
+        return None
+    try:
+        return stamp, tuple(Entry.from_json(path, item) for item in raw)
+    except ValueError:
+        return None
+
+
+def _stamp(path: Path) -> str:
+    try:
+        info = path.stat()
+    except OSError:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def stale(memory: Memory, seed: str, keys: Iterable[str]) -> list[Problem]:
+    """Entries of a seed's own sidecar whose sentence is no longer in the seed (and that
+    are not marked ``gone``), as warnings naming the nearest sentence now there."""
+    present = set(keys)
+    problems = []
+    for key, entry in memory.own.get(seed, {}).items():
+        if key in present or entry.gone or not entry.reviewed:
+            continue
+        closest = process.extractOne(key, list(present), scorer=fuzz.ratio, score_cutoff=60)
+        hint = ""
+        if closest is not None:
+            difference = word_difference(key, closest[0])
+            hint = (
+                f"; the closest sentence now is {shorten(closest[0], 100)} "
+                f"({shorten(difference, 100)[1:-1]})"
+            )
+        problems.append(
+            Problem(
+                entry.path,
+                "stale correction: its Spanish sentence is no longer in the seed, so it does not "
+                f"apply there{hint}; 'briefings review' marks it gone",
+                entry.line,
+                severity="warning",
+            )
+        )
+    return problems

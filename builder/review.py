@@ -1,0 +1,225 @@
+"""``briefings review SEED``: write (or bring up to date) a seed's sidecar with every
+sentence, so that an editor reviews English in place instead of retyping Spanish.
+
+Each sentence gets an entry in reading order: the Spanish, the English the page shows and
+its state. Nothing an editor wrote is lost when it is run again: reviewed and approved
+entries stay as they are, an edited machine entry becomes reviewed, untouched machine
+entries follow the engine, new sentences are marked new, and entries whose sentence left
+the seed are kept at the end, marked gone. Near matches from the translation memory are
+offered as comments, never applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from builder.build import collect, current_glossary, discover_seeds
+from builder.cache import TranslationCache
+from builder.config import Settings
+from builder.corrections import Entry, load_entries, machine_digest, sentence_key, sidecar_for
+from builder.engines import Engine
+from builder.errors import BriefingError, Problem
+from builder.files import write_if_changed
+from builder.lock import build_lock
+from builder.memory import Memory, load_memory
+from builder.model import Segment, Translation
+from builder.seeds import SeedFile
+from builder.sources import Source, read_sources
+from builder.text import shorten
+
+HEADER = """\
+# Review of {seed}: one entry per sentence, in reading order.
+# - Edit 'en' to correct the English: the entry becomes reviewed.
+# - Set 'state: approved' to accept the machine English as it stands.
+# - Entries in state 'machine' change nothing until you edit them.
+# - A reviewed sentence applies wherever the same Spanish appears; add 'scope: seed'
+#   to keep it to this briefing.
+# Run 'briefings review {name}' again after the seed changes: your work is kept.
+"""
+
+
+class ReviewError(BriefingError):
+    """A review file cannot be written (the seed is unknown or its sidecar is broken)."""
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """One entry of the file to write, with its comments."""
+
+    entry: Entry
+    comments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    sidecar: Path
+    written: bool
+    sentences: int
+    reviewed: int
+    new: int
+    gone: int
+    warnings: tuple[Problem, ...]
+
+    def summary(self) -> str:
+        to_review = self.sentences - self.reviewed
+        extra = []
+        if self.new:
+            extra.append(f"{self.new} new")
+        if self.gone:
+            extra.append(f"{self.gone} gone")
+        tail = f" ({', '.join(extra)})" if extra else ""
+        state = "written" if self.written else "unchanged"
+        return (
+            f"{self.sidecar.name}: {self.sentences} sentences, {self.reviewed} reviewed, "
+            f"{to_review} to review{tail}; {state}"
+        )
+
+
+def find_seed(settings: Settings, name: str) -> SeedFile:
+    """The seed a user named: its file name, its name without .txt, its slug or a path."""
+    discovery = discover_seeds(settings)
+    wanted = Path(name).name
+    for seed_file in discovery.files:
+        if wanted in (seed_file.name, seed_file.path.stem, seed_file.slug):
+            return seed_file
+    for problem in discovery.problems:
+        if problem.path.name == wanted or problem.path.stem == wanted:
+            raise ReviewError(str(problem))
+    raise ReviewError(
+        f"no seed named {shorten(name)} in {str(settings.seeds_dir)!r} (give its file name, "
+        f"like {discovery.files[0].name if discovery.files else 'nota.txt'})"
+    )
+
+
+def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
+    """Write or update the sidecar of the seed called ``name``."""
+    seed_file = find_seed(settings, name)
+    sidecar = sidecar_for(seed_file.path)
+    with build_lock(settings.cache_dir, wait=settings.lock_wait):
+        existing, problems = load_entries(sidecar)
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise ReviewError(f"{errors[0]}: fix it first, then review again")
+        with TranslationCache(settings.cache_file) as cache:
+            glossary, _ = current_glossary(settings, cache)
+            memory = load_memory(settings.seeds_dir, settings.memory_file, cache)
+            collection = collect(settings, engine, cache, glossary, memory, [seed_file])
+        found = list(
+            read_sources(
+                [seed_file],
+                encoding=settings.seed_encoding,
+                max_bytes=settings.max_seed_bytes,
+                memory=memory,
+            )
+        )
+    source = found[0]
+    if not isinstance(source, Source) or not collection.briefings:
+        reasons = [p for p in collection.problems.get(seed_file.name, ()) if p.is_error]
+        raise ReviewError(str(reasons[0]) if reasons else f"{seed_file.name} cannot be read")
+    rerun = any(entry.state for entry in existing)  # written by review before
+    lines, counts = plan(source, collection.machine, existing, memory, rerun=rerun)
+    text = dump(lines, seed=f"seeds/{seed_file.name}", name=seed_file.name)
+    written = write_if_changed(sidecar, text)
+    return ReviewResult(sidecar, written, *counts, tuple(collection.problems[seed_file.name]))
+
+
+def plan(
+    source: Source,
+    translations: Mapping[str, Translation],
+    existing: Sequence[Entry],
+    memory: Memory,
+    *,
+    rerun: bool,
+) -> tuple[list[ReviewLine], tuple[int, int, int, int]]:
+    """The entries of the review file and (sentences, reviewed, new, gone)."""
+    own = {entry.key: entry for entry in existing}
+    path = sidecar_for(source.seed.path)
+    lines: list[ReviewLine] = []
+    seen: set[str] = set()
+    new = 0
+    for segment in source.segments():
+        key = sentence_key(segment.es)
+        if key in seen:
+            continue  # the same sentence twice in a seed: one entry serves both
+        seen.add(key)
+        english = translations.get(segment.es)
+        machine_en = english.text if english is not None else ""
+        mine = own.get(key)
+        if mine is not None:
+            lines.append(ReviewLine(_carried(mine, machine_en)))
+            continue
+        elsewhere = memory.lookup(source.name, segment.es)
+        if elsewhere is not None:
+            entry = Entry(segment.es, elsewhere.en, path, 0, "reviewed")
+            lines.append(ReviewLine(entry, (f"reviewed in {elsewhere.where}",)))
+            continue
+        if rerun:
+            new += 1
+        entry = Entry(segment.es, machine_en, path, 0, "machine", machine_digest(machine_en))
+        comments = ["new since the last review"] if rerun else []
+        comments += _near(memory, segment)
+        lines.append(ReviewLine(entry, tuple(comments)))
+    gone = [entry for key, entry in own.items() if key not in seen and entry.reviewed]
+    lines += [ReviewLine(replace(entry, gone=True)) for entry in gone]
+    current = [line for line in lines if not line.entry.gone]
+    reviewed = sum(1 for line in current if line.entry.reviewed)
+    return lines, (len(current), reviewed, new, len(gone))
+
+
+def _carried(mine: Entry, machine_en: str) -> Entry:
+    """An editor's entry brought up to date: their work kept, the machine's refreshed."""
+    if mine.state == "machine" and not mine.reviewed:  # untouched: follow the engine
+        return replace(mine, en=machine_en or mine.en, machine=machine_digest(machine_en))
+    if mine.state in ("", "machine"):  # written by hand, or edited in place
+        return replace(mine, state="reviewed", machine="", gone=False)
+    return replace(mine, gone=False)
+
+
+def _near(memory: Memory, segment: Segment) -> list[str]:
+    comments = []
+    for near in memory.near(segment.es):
+        comments.append(
+            f"near match ({near.score:.0f}%) in {near.entry.where}, differs by "
+            f"{shorten(near.difference, 120)[1:-1]}:"
+        )
+        comments.append(f"  en: {_quote(near.entry.en)}")
+    return comments
+
+
+def dump(lines: Sequence[ReviewLine], *, seed: str, name: str) -> str:
+    """The review file: YAML that :func:`~builder.corrections.load_entries` reads back."""
+    out = [HEADER.format(seed=seed, name=name)]
+    gone_started = False
+    for line in lines:
+        entry = line.entry
+        if entry.gone and not gone_started:
+            out.append(
+                "\n# No longer in the seed: kept so that nothing you wrote is lost (they still"
+                "\n# apply where the same sentence appears). Delete them when you are done.\n"
+            )
+            gone_started = True
+        out.append("\n")
+        out += [f"# {_one_line(comment)}\n" for comment in line.comments]
+        out.append(f"- es: {_quote(entry.es)}\n  en: {_quote(entry.en)}\n")
+        out.append(f"  state: {entry.state or 'reviewed'}\n")
+        if entry.state == "machine":
+            out.append(f"  machine: {_quote(entry.machine)}\n")
+        if entry.scope != "project":
+            out.append(f"  scope: {entry.scope}\n")
+        if entry.gone:
+            out.append("  gone: true\n")
+        if entry.origin:
+            out.append(f"  origin: {_quote(entry.origin)}\n")
+    return "".join(out)
+
+
+def _quote(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,214 @@
+"""Exchange with CAT tools (OmegaT, Trados, ...) through TMX 1.4 translation memories.
+
+Export writes every aligned pair, or only the reviewed ones (a CAT tool that loads machine
+output offers it as matches); import takes a translator's reviewed pairs into the project
+memory (``memory.yml``), exactly matched against the archive's sentences (or paragraphs),
+and reports what it took and what it skipped, and why. A TMX file is untrusted XML:
+defusedxml refuses entity expansion and external references.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from builder import __version__
+from builder.clock import build_time
+from builder.corrections import Entry, load_entries, sentence_key
+from builder.errors import BriefingError, InputError
+from builder.export import segment_records
+from builder.files import read_regular, write_if_changed
+from builder.memory import Memory
+from builder.model import Briefing
+from builder.text import clean_line, make_safe, shorten
+
+TMX_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MAX_TMX_BYTES = 512 << 20
+# Inline elements whose content is the original document's markup, not text.
+_NATIVE_CODE = {"bpt", "ept", "ph", "it", "ut"}
+
+
+class TmxError(BriefingError):
+    """A TMX file cannot be imported (not TMX, not readable, or memory.yml is broken)."""
+
+
+def write_tmx(briefings: Iterable[Briefing], out: TextIO, *, reviewed_only: bool = False) -> int:
+    """Write a TMX 1.4 memory of the aligned pairs (only reviewed ones with
+    ``reviewed_only``); return the number of units.
+
+    Each unit carries its seed and position as properties; reviewed sentences are marked
+    ``x-origin=reviewed`` and machine ones ``x-origin=machine`` with the engine's name.
+    """
+    tmx = ET.Element("tmx", version="1.4")
+    header = ET.SubElement(
+        tmx,
+        "header",
+        {
+            "creationtool": "briefings-builder",
+            "creationtoolversion": __version__,
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": "es",
+            "o-tmf": "briefings-jsonl",
+            "creationdate": build_time().strftime(TMX_DATE_FORMAT),
+        },
+    )
+    content = "reviewed only" if reviewed_only else "reviewed and machine"
+    ET.SubElement(header, "prop", type="x-content").text = content
+    body = ET.SubElement(tmx, "body")
+    count = 0
+    for record in segment_records(briefings):
+        if reviewed_only and not record["reviewed"]:
+            continue
+        unit = ET.SubElement(body, "tu")
+        for name in ("seed", "part", "paragraph", "sentence"):
+            ET.SubElement(unit, "prop", type=f"x-{name}").text = make_safe(str(record[name]))
+        origin = "reviewed" if record["reviewed"] else "machine"
+        ET.SubElement(unit, "prop", type="x-origin").text = origin
+        if origin == "machine":
+            ET.SubElement(unit, "prop", type="x-engine").text = make_safe(str(record["engine"]))
+        for lang in ("es", "en"):
+            variant = ET.SubElement(unit, "tuv", {"xml:lang": lang})
+            ET.SubElement(variant, "seg").text = make_safe(str(record[lang]))
+        count += 1
+    ET.indent(tmx)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(tmx, encoding="unicode"))
+    out.write("\n")
+    return count
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translation unit of a TMX file: its Spanish and English, and where it is."""
+
+    es: str
+    en: str
+    number: int  # its position among the file's units, from 1
+    machine: bool = False  # marked as machine output (x-origin=machine)
+
+
+def read_tmx(path: Path) -> tuple[list[Unit], Counter[str]]:
+    """The Spanish/English units of a TMX file, and the units skipped while reading, by
+    reason."""
+    try:
+        data = read_regular(path, MAX_TMX_BYTES)
+        root = SafeET.fromstring(data)
+    except InputError as error:
+        raise TmxError(f"{str(path)!r} {error}") from None
+    except (ET.ParseError, DefusedXmlException, ValueError) as error:
+        raise TmxError(
+            f"{str(path)!r} is not a TMX file this can read ({shorten(error, 100)[1:-1]})"
+        ) from None
+    if root.tag != "tmx" or root.find("body") is None:
+        raise TmxError(f"{str(path)!r} is not a TMX file (no <tmx> with a <body>)")
+    units: list[Unit] = []
+    skipped: Counter[str] = Counter()
+    for number, tu in enumerate(root.iter("tu"), start=1):
+        texts: dict[str, str] = {}
+        for tuv in tu.findall("tuv"):
+            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()
+            seg = tuv.find("seg")
+            if seg is None:
+                continue
+            for code in ("es", "en"):
+                if lang == code or lang.startswith(f"{code}-") or lang.startswith(f"{code}_"):
+                    texts.setdefault(code, clean_line(seg_text(seg)))
+        if not texts.get("es") or not texts.get("en"):
+            skipped["without both a Spanish and an English text"] += 1
+            continue
+        origin = next((p.text for p in tu.findall("prop") if p.get("type") == "x-origin"), None)
+        units.append(Unit(texts["es"], texts["en"], number, machine=origin == "machine"))
+    return units, skipped
+
+
+def seg_text(seg: ET.Element) -> str:
+    """The text of a <seg>: its words, without the inline codes of the original format."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if child.tag not in _NATIVE_CODE:
+            parts.append(seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    memory_file: Path
+    taken: int
+    skipped: Counter[str]
+    written: bool
+
+    def summary(self) -> str:
+        reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
+        skipped = sum(self.skipped.values())
+        tail = f"; skipped {skipped}: {reasons}" if skipped else ""
+        return f"took {self.taken} reviewed translations into {self.memory_file.name}{tail}"
+
+
+def import_units(
+    units: Iterable[Unit],
+    skipped: Counter[str],
+    *,
+    archive_keys: set[str],
+    memory: Memory,
+    memory_file: Path,
+    origin: str,
+    replace: bool = False,
+) -> ImportResult:
+    """Add the units whose Spanish is in the archive to ``memory_file``."""
+    existing, problems = load_entries(memory_file)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise TmxError(f"{errors[0]}: fix it first, then import again")
+    kept: dict[str, Entry] = {entry.key: entry for entry in existing}
+    taken = 0
+    for unit in units:
+        key = sentence_key(unit.es)
+        if unit.machine:
+            skipped["marked as machine translation"] += 1
+            continue
+        if key not in archive_keys:
+            skipped["not in any briefing"] += 1
+            continue
+        current = memory.shared.get(key)
+        if current is not None and current.en == unit.en:
+            skipped["already reviewed the same way"] += 1
+            continue
+        if current is not None and current.path != memory_file:
+            skipped["reviewed otherwise in a seed's corrections (edit it there)"] += 1
+            continue
+        if current is not None and not replace:
+            skipped["reviewed otherwise in the memory (--replace takes the file's)"] += 1
+            continue
+        if key in kept and kept[key].en == unit.en:
+            skipped["twice in the file"] += 1
+            continue
+        kept[key] = Entry(unit.es, unit.en, memory_file, 0, "reviewed", origin=origin)
+        taken += 1
+    written = write_if_changed(memory_file, dump_memory(kept.values())) if taken else False
+    return ImportResult(memory_file, taken, skipped, written)
+
+
+def dump_memory(entries: Iterable[Entry]) -> str:
+    """``memory.yml``: reviewed pairs, one entry each, sorted by Spanish."""
+    out = [
+        "# The project's translation memory: reviewed English for Spanish sentences, applied\n"
+        "# wherever the same sentence appears. 'briefings import FILE.tmx' adds to it.\n"
+    ]
+    for entry in sorted(entries, key=lambda e: (e.key, e.en)):
+        out.append(f"\n- es: {json.dumps(entry.es, ensure_ascii=False)}\n")
+        out.append(f"  en: {json.dumps(entry.en, ensure_ascii=False)}\n")
+        if entry.origin:
+            out.append(f"  origin: {json.dumps(entry.origin, ensure_ascii=False)}\n")
+    return "".join(out)
