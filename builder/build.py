@@ -184,7 +184,11 @@ def build(
                 records.setdefault(name, record)
 
         new = Manifest(dict(sorted(records.items())))
-        entries = {name: record.entry for name, record in new.records.items()}
+        entries = {
+            name: record.entry
+            for name, record in new.records.items()
+            if include_drafts or not record.entry.draft
+        }
         undated_day = (
             "" if any(e.date for e in entries.values()) else build_time().date().isoformat()
         )

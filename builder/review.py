@@ -12,6 +12,7 @@ offered as comments, never applied.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -222,4 +223,4 @@ def _quote(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return re.sub(r"\s*\n\s*", " ", text)

@@ -96,7 +96,8 @@ class ArchiveStatus:
             parts.append(f"{stale} stale correction{'s' if stale != 1 else ''}")
         if failed:
             parts.append(f"{failed} not built this time")
-        parts.append(f"{len(self.unknown_words)} distinct unknown words")
+        words = len(self.unknown_words)
+        parts.append(f"{words} distinct unknown word{'s' if words != 1 else ''}")
         return "; ".join(parts)
 
     def to_json(self) -> dict[str, object]:

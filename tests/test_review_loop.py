@@ -1,0 +1,471 @@
+"""The editors' review loop: memory across briefings, review in place, states, drafts,
+status, the editors' page and exchange with CAT tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.build import build
+from builder.corrections import Entry, load_entries, machine_digest, sentence_key
+from builder.review import ReviewLine, dump
+from tests.conftest import REPO, FakeEngine, ProjectFactory, fake_translation, run_cli, settings_for
+
+SHARED = "El perro come en la casa grande."
+A = f"Primera nota.\n{SHARED} La ciudad celebra una fiesta.\n"
+B = f"Segunda nota.\n{SHARED}\nLos niños cantan en la plaza.\n"
+
+
+def area_page(project: Path, slug: str) -> str:
+    return (settings_for(project).area / f"{slug}.md").read_text(encoding="utf-8")
+
+
+def sidecar(project: Path, seed: str) -> Path:
+    return project / "seeds" / f"{seed}.corrections.yml"
+
+
+def test_a_reviewed_sentence_applies_in_every_briefing(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A, "b.txt": B})
+    # Curly quotes and doubled spaces in the editor's copy do not stop the match.
+    sidecar(project, "a").write_text(
+        "- es: El  perro come en la casa grande.\n  en: The dog eats in the big house.\n",
+        encoding="utf-8",
+    )
+    report = build(settings_for(project), engine=FakeEngine())
+    assert report.problems == ()
+    for slug in ("a", "b"):
+        page = area_page(project, slug)
+        assert (
+            'data-origin="reviewed" title="Reviewed by an editor">The dog eats in the big' in page
+        )
+    # Scoped to its seed, it leaves the other briefing alone.
+    sidecar(project, "a").write_text(
+        "- es: El perro come en la casa grande.\n  en: The dog eats in the big house.\n"
+        "  scope: seed\n",
+        encoding="utf-8",
+    )
+    report = build(settings_for(project), engine=FakeEngine())
+    # b loses its reviewed sentence: its page and its entry in the index change.
+    assert sorted(p.name for p in report.written) == ["b.md", "editors.md", "index.md"]
+    assert "The dog eats in the big house." in area_page(project, "a")
+    assert "The dog eats in the big house." not in area_page(project, "b")
+
+
+def test_matching_tolerates_writing_not_words() -> None:
+    assert sentence_key("«Hola» —dijo—  “sí”.") == sentence_key('"Hola" -dijo- "sí".')
+    assert sentence_key("Cafe\u0301.") == sentence_key("Café.")
+    assert sentence_key("Él vino.") != sentence_key("El vino.")  # an accent is a word
+    assert sentence_key("El vino.") != sentence_key("el vino.")
+
+
+def test_a_near_match_is_offered_never_applied(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A, "b.txt": B.replace("come", "comía")})
+    sidecar(project, "a").write_text(
+        f"- es: {SHARED}\n  en: The dog eats in the big house.\n", encoding="utf-8"
+    )
+    build(settings_for(project), engine=FakeEngine())
+    assert "The dog eats in the big house." not in area_page(project, "b")
+    result = run_cli(project, "review", "b.txt", fake=True)
+    assert result.returncode == 0, result.stderr
+    text = sidecar(project, "b").read_text(encoding="utf-8")
+    assert "# near match (" in text
+    assert "in a.corrections.yml:1, differs by [-come-]{+comía+}:" in text
+    assert '#   en: "The dog eats in the big house."' in text
+
+
+def test_review_writes_every_sentence_and_keeps_the_editors_work(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"a.txt": A})
+    result = run_cli(project, "review", "a.txt", fake=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "briefings: a.corrections.yml: 3 sentences, 0 reviewed, 3 to review; written"
+    )
+    path = sidecar(project, "a")
+    entries, problems = load_entries(path)
+    assert problems == []
+    assert [(e.es, e.state) for e in entries] == [
+        ("Primera nota.", "machine"),
+        (SHARED, "machine"),
+        ("La ciudad celebra una fiesta.", "machine"),
+    ]
+    assert entries[1].en == fake_translation(SHARED).text
+    # An untouched review file changes no page.
+    before = area_page(project, "a") if (settings_for(project).area / "a.md").exists() else None
+    report = build(settings_for(project), engine=FakeEngine())
+    assert before is None or area_page(project, "a") == before
+    assert 'data-origin="reviewed"' not in area_page(project, "a")
+    # Edit one English, approve another.
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(f'en: "{fake_translation(SHARED).text}"', 'en: "The dog eats at home."')
+    party = fake_translation("La ciudad celebra una fiesta.").text
+    text = text.replace(f'  en: "{party}"\n  state: machine', f'  en: "{party}"\n  state: approved')
+    path.write_text(text, encoding="utf-8")
+    report = build(settings_for(project), engine=FakeEngine())
+    assert report.problems == ()
+    page = area_page(project, "a")
+    assert ">The dog eats at home.</p>" in page
+    assert page.count('data-origin="reviewed"') == 2
+    assert 'data-review="partly reviewed"' in page
+    # The seed changes: work kept, new and gone marked.
+    (project / "seeds" / "a.txt").write_text(
+        "Primera nota.\nEl perro come en la casa grande.\nHace sol.\n", encoding="utf-8"
+    )
+    result = run_cli(project, "review", "a", fake=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "briefings: a.corrections.yml: 3 sentences, 1 reviewed, 2 to review (1 new, 1 gone); "
+        "written"
+    )
+    entries, _ = load_entries(path)
+    by_es = {e.es: e for e in entries}
+    assert by_es[SHARED].en == "The dog eats at home." and by_es[SHARED].state == "reviewed"
+    assert by_es["Hace sol."].state == "machine"
+    assert by_es["La ciudad celebra una fiesta."].gone  # approved work kept, marked gone
+    text = path.read_text(encoding="utf-8")
+    assert '# new since the last review\n- es: "Hace sol."' in text
+    assert text.index("# No longer in the seed") < text.index("La ciudad celebra")
+    assert build(settings_for(project), engine=FakeEngine()).problems == ()
+
+
+def test_review_refuses_a_broken_sidecar_and_unknown_seeds(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A})
+    sidecar(project, "a").write_text("- es: x\n   en: y\n", encoding="utf-8")
+    result = run_cli(project, "review", "a.txt", fake=True)
+    assert result.returncode == 2
+    assert "fix it first, then review again" in result.stderr
+    assert sidecar(project, "a").read_text(encoding="utf-8") == "- es: x\n   en: y\n"
+    missing = run_cli(project, "review", "../../etc/passwd", fake=True)
+    assert missing.returncode == 2
+    assert "no seed named '../../etc/passwd'" in missing.stderr
+
+
+def test_an_engine_update_is_not_taken_for_an_edit(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A})
+    run_cli(project, "review", "a.txt", fake=True)
+    entries, _ = load_entries(sidecar(project, "a"))
+    assert not any(e.reviewed for e in entries)
+    # The machine English the file holds is stale after an engine update, but untouched.
+    report = build(settings_for(project), engine=FakeEngine(version="2"))
+    assert 'data-origin="reviewed"' not in area_page(project, "a")
+    assert report.problems == ()
+
+
+ENTRY_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")),
+    min_size=1,
+    max_size=60,
+).filter(lambda t: t.strip() and " ".join(t.split()) == t)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    pairs=st.lists(
+        st.tuples(ENTRY_TEXT, ENTRY_TEXT, st.sampled_from(["machine", "reviewed"])), max_size=6
+    ),
+)
+def test_review_files_read_back_exactly(pairs: list[tuple[str, str, str]]) -> None:
+    """Whatever the text, the file review writes reads back as the same entries."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.corrections.yml"
+        lines, seen = [], set()
+        for es, en, state in pairs:
+            if sentence_key(es) in seen:
+                continue
+            seen.add(sentence_key(es))
+            machine = machine_digest(en) if state == "machine" else ""
+            lines.append(ReviewLine(Entry(es, en, path, 0, state, machine), ("a comment",)))
+        path.write_text(dump(lines, seed="seeds/x.txt", name="x.txt"), encoding="utf-8")
+        entries, problems = load_entries(path)
+        assert problems == []
+        assert [(e.es, e.en, e.state, e.machine) for e in entries] == [
+            (line.entry.es, line.entry.en, line.entry.state, line.entry.machine) for line in lines
+        ]
+
+
+def test_a_broken_corrections_file_keeps_the_reviewed_page(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A, "b.txt": B})
+    sidecar(project, "a").write_text(
+        f"- es: {SHARED}\n  en: The dog eats in the big house.\n", encoding="utf-8"
+    )
+    build(settings_for(project), engine=FakeEngine())
+    published = {slug: area_page(project, slug) for slug in ("a", "b")}
+    # One indentation slip.
+    sidecar(project, "a").write_text(
+        f"- es: {SHARED}\n en: The dog eats in the big house.\n", encoding="utf-8"
+    )
+    (project / "seeds" / "b.txt").write_text(B + "Hace sol.\n", encoding="utf-8")
+    report = build(settings_for(project), engine=FakeEngine())
+    assert [str(p).removeprefix(str(project) + "/") for p in report.problems] == [
+        "seeds/a.corrections.yml:2: is not valid YAML: the indentation is off: line up the entries",
+        "seeds/a.corrections.yml: its last good version (1 entries) is used until it is fixed",
+    ]
+    assert area_page(project, "a") == published["a"]  # not republished with machine English
+    assert "The dog eats in the big house." in area_page(project, "b")  # memory kept
+    assert "Hace sol." in area_page(project, "b")
+    strict = run_cli(project, "build", "--strict", fake=True)
+    assert strict.returncode == 1
+
+
+def test_a_broken_glossary_keeps_its_last_good_terms(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A})
+    glossary = project / "glossary.yml"
+    glossary.write_text("translate:\n  perro: hound\n", encoding="utf-8")
+    build(settings_for(project), engine=FakeEngine())
+    assert "hound" in area_page(project, "a")
+    glossary.write_text("translate:\n  perro: hound\n   gato: cat\n", encoding="utf-8")
+    report = build(settings_for(project), engine=FakeEngine())
+    assert [p.message for p in report.problems] == [
+        "is not valid YAML: a ':' where it cannot be: put the text in quotes",
+        "the last good glossary (1 terms) is used until the problems above are fixed",
+    ]
+    assert "hound" in area_page(project, "a")
+
+
+def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.fake_run", "mkdocs", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1"),
+        timeout=300,
+        check=False,
+    )
+
+
+DRAFT = "---\ndate: 2024-06-02\ntags: [Secreto]\ndraft: true\n---\nUn borrador.\nEl gato come.\n"
+
+
+def test_a_draft_is_left_out_of_a_build_entirely(make_project: ProjectFactory) -> None:
+    project = make_project(
+        {"a.txt": "---\ndate: 2024-06-01\ntags: [Ciudad]\n---\n" + A, "borrador.txt": DRAFT}
+    )
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "briefings" / "borrador").exists()
+    assert not (site / "briefings" / "editors").exists()
+    for path in (
+        "briefings/index.html",
+        "briefings/feed.xml",
+        "sitemap.xml",
+        "search/search_index.json",
+    ):
+        text = (site / path).read_text(encoding="utf-8")
+        assert "borrador" not in text and "Un borrador" not in text, path
+        assert "briefings/editors" not in text, path
+    assert not (site / "briefings" / "tags" / "secreto").exists()
+    assert (site / "briefings" / "a" / "index.html").is_file()
+
+
+def test_serve_shows_the_draft_marked_and_the_editors_page(make_project: ProjectFactory) -> None:
+    from tests.test_plugin import fetch, free_port, wait_for
+
+    project = make_project({"a.txt": A, "borrador.txt": DRAFT})
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.fake_run", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1"),
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/briefings"
+        assert wait_for(lambda: "Un borrador." in (fetch(f"{base}/borrador/") or ""), 60)
+        draft = fetch(f"{base}/borrador/") or ""
+        assert "mkdocs-draft-marker" in draft and 'class="bf-draft"' in draft
+        index = fetch(f"{base}/") or ""
+        assert "borrador/" in index and "bf-entry-draft" in index
+        editors = fetch(f"{base}/editors/") or ""
+        assert "The state of the archive" in editors
+        assert "2 briefings: 0 reviewed, 0 partly reviewed, 2 machine; 1 draft" in editors
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_status_text_and_json(make_project: ProjectFactory) -> None:
+    project = make_project(
+        {"a.txt": A, "b.txt": B, "borrador.txt": DRAFT, "rota.txt": "---\ndate: x\n---\nT\nB.\n"}
+    )
+    sidecar(project, "a").write_text(
+        f"- es: {SHARED}\n  en: The dog eats in the big house.\n"
+        "- es: Una frase que ya no está.\n  en: Gone.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(project, "status", "--unknown", fake=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "seed",
+        "state",
+        "sentences",
+        "reviewed",
+        "unknown",
+        "stale",
+        "draft",
+    ]
+    assert lines[1].split() == ["a.txt", "partly", "reviewed", "3", "1", "0", "1"]
+    assert lines[3].split()[-1] == "draft"
+    assert lines[4].split()[:3] == ["rota.txt", "not", "built"]
+    assert "unknown words (times: word: where)" in result.stdout
+    assert result.stderr.splitlines()[-1] == (
+        "briefings: 4 briefings: 0 reviewed, 2 partly reviewed, 1 machine; 1 draft; "
+        "1 stale correction; 1 not built this time; 1 distinct unknown word"
+    )
+    data = json.loads(run_cli(project, "status", "--format", "json", fake=True).stdout)
+    assert [b["seed"] for b in data["briefings"]] == ["a.txt", "b.txt", "borrador.txt", "rota.txt"]
+    assert data["briefings"][0]["stale_corrections"] == 1
+    assert data["briefings"][3]["error"].startswith("front matter 'date'")
+    words = {w["word"]: w for w in data["unknown_words"]}
+    assert words["borrador"] == {"word": "borrador", "count": 1, "seeds": ["borrador.txt"]}
+
+
+def test_status_lists_machine_english_changed_by_a_glossary_change(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"a.txt": A})
+    assert run_cli(project, "build", fake=True).returncode == 0
+    (project / "glossary.yml").write_text("translate:\n  fiesta: celebration\n", encoding="utf-8")
+    result = run_cli(project, "status", "--changed", fake=True)
+    assert result.returncode == 0, result.stderr
+    assert "a.txt: La ciudad celebra una fiesta." in result.stdout
+    assert f"  - {fake_translation('La ciudad celebra una fiesta.').text}" in result.stdout
+    assert "  + The city celebrates a celebration." in result.stdout
+    data = json.loads(run_cli(project, "status", "--format", "json", fake=True).stdout)
+    assert len(data["machine_english_changed"]["sentences"]) == 1
+
+
+def tmx(units: list[tuple[str, str]], extra: str = "") -> str:
+    body = "".join(
+        f'<tu><tuv xml:lang="es-ES"><seg>{es}</seg></tuv><tuv xml:lang="EN-GB"><seg>{en}</seg>'
+        "</tuv></tu>"
+        for es, en in units
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{extra}<tmx version="1.4"><header srclang="es"/>'
+        f"<body>{body}</body></tmx>"
+    )
+
+
+def test_import_takes_exact_matches_and_says_what_it_skipped(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project(
+        {"a.txt": A, "b.txt": B, "c.txt": "Tercera nota.\nHace sol. Es lunes.\n"}
+    )
+    sidecar(project, "b").write_text(
+        "- es: Los niños cantan en la plaza.\n  en: Children sing in the square.\n", "utf-8"
+    )
+    memory = tmp_path / "omegat.tmx"
+    memory.write_text(
+        tmx(
+            [
+                (SHARED.replace("perro", "<ph>{1}</ph>perro"), "The dog eats at the big house."),
+                ("Primera nota. ", "First note."),
+                ("Una frase de otro sitio.", "A sentence from elsewhere."),
+                ("Los niños cantan en la plaza.", "Kids sing on the square."),
+                ("Hace sol. Es lunes.", "The sun is out on this Monday."),
+                ("Sólo español.", ""),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "import", str(memory), fake=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "briefings: took 3 reviewed translations into memory.yml; skipped 3: "
+        "1 not in any briefing, 1 reviewed otherwise in a seed's corrections (edit it there), "
+        "1 without both a Spanish and an English text"
+    )
+    entries, problems = load_entries(project / "memory.yml")
+    assert problems == [] and len(entries) == 3
+    assert all(e.origin.startswith("imported from omegat.tmx") for e in entries)
+    report = build(settings_for(project), engine=FakeEngine())
+    assert report.problems == ()
+    a, b, c = (area_page(project, slug) for slug in "abc")
+    assert "The dog eats at the big house." in a and "The dog eats at the big house." in b
+    # The memory holds c's paragraph as one unit: it becomes one reviewed pair.
+    assert '<p class="bf-es" lang="es">Hace sol. Es lunes.</p>' in c
+    assert ">The sun is out on this Monday.</p>" in c
+    again = run_cli(project, "import", str(memory), fake=True)
+    assert "took 0 reviewed translations" in again.stderr
+    assert "3 already reviewed the same way" in again.stderr
+
+
+def test_import_refuses_xml_bombs_and_non_tmx(make_project: ProjectFactory, tmp_path: Path) -> None:
+    project = make_project({"a.txt": A})
+    bomb = tmp_path / "bomb.tmx"
+    bomb.write_text(
+        tmx(
+            [("&lol9;", "x")],
+            '<!DOCTYPE tmx [<!ENTITY lol "lol">'
+            + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)).replace(
+                "&lol0;", "&lol;"
+            )
+            + "]>",
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "import", str(bomb), fake=True)
+    assert result.returncode == 2
+    assert "is not a TMX file this can read" in result.stderr
+    (tmp_path / "x.tmx").write_text("<html/>", encoding="utf-8")
+    result = run_cli(project, "import", str(tmp_path / "x.tmx"), fake=True)
+    assert result.returncode == 2 and "is not a TMX file (no <tmx>" in result.stderr
+    assert not (project / "memory.yml").exists()
+
+
+def test_export_reviewed_only(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A})
+    sidecar(project, "a").write_text(
+        f"- es: {SHARED}\n  en: The dog eats in the big house.\n", encoding="utf-8"
+    )
+    result = run_cli(project, "export", "--format", "tmx", "--reviewed-only", fake=True)
+    assert result.returncode == 0, result.stderr
+    root = ET.fromstring(result.stdout)
+    assert root.findtext("header/prop[@type='x-content']") == "reviewed only"
+    units = root.findall("body/tu")
+    assert len(units) == 1 and units[0].findtext("prop[@type='x-origin']") == "reviewed"
+    assert "exported 1 reviewed segments (machine ones left out) of 1 briefing" in result.stderr
+    mixed = run_cli(project, "export", "--format", "tmx", fake=True)
+    assert len(ET.fromstring(mixed.stdout).findall("body/tu")) == 3  # title and 2 sentences
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a", "a.corrections"])
+def test_review_finds_a_seed_by_its_names(make_project: ProjectFactory, name: str) -> None:
+    project = make_project({"a.txt": A})
+    result = run_cli(project, "review", name, fake=True)
+    if name == "a.corrections":
+        assert result.returncode == 2
+    else:
+        assert result.returncode == 0, result.stderr
+
+
+def test_reviewed_state_in_the_index_and_the_page(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": A})
+    sidecar(project, "a").write_text(
+        "- es: Primera nota.\n  en: First note.\n"
+        f"- es: {SHARED}\n  en: The dog eats in the big house.\n"
+        "- es: La ciudad celebra una fiesta.\n  en: The town is partying.\n",
+        encoding="utf-8",
+    )
+    build(settings_for(project), engine=FakeEngine())
+    page = area_page(project, "a")
+    assert (
+        '<p class="bf-review" data-review="reviewed">Reviewed by an editor: every sentence.' in page
+    )
+    index = (settings_for(project).area / "index.md").read_text(encoding="utf-8")
+    assert '<span class="bf-entry-review" data-review="reviewed">Reviewed</span>' in index
