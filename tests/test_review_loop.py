@@ -375,6 +375,7 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
             [
                 (SHARED.replace("perro", "<ph>{1}</ph>perro"), "The dog eats at the big house."),
                 ("Primera nota. ", "First note."),
+                ("Primera  nota.", "Note one."),
                 ("Una frase de otro sitio.", "A sentence from elsewhere."),
                 ("Los niños cantan en la plaza.", "Kids sing on the square."),
                 ("Hace sol. Es lunes.", "The sun is out on this Monday."),
@@ -386,9 +387,9 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
     result = run_cli(project, "import", str(memory), fake=True)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[-1] == (
-        "briefings: took 3 reviewed translations into memory.yml; skipped 3: "
+        "briefings: took 3 reviewed translations into memory.yml; skipped 4: "
         "1 not in any briefing, 1 reviewed otherwise in a seed's corrections (edit it there), "
-        "1 without both a Spanish and an English text"
+        "1 twice in the file, with other English, 1 without both a Spanish and an English text"
     )
     entries, problems = load_entries(project / "memory.yml")
     assert problems == [] and len(entries) == 3
@@ -403,6 +404,7 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
     again = run_cli(project, "import", str(memory), fake=True)
     assert "took 0 reviewed translations" in again.stderr
     assert "3 already reviewed the same way" in again.stderr
+    assert "First note." in a  # the first of two English for one sentence is kept
 
 
 def test_import_refuses_xml_bombs_and_non_tmx(make_project: ProjectFactory, tmp_path: Path) -> None:
