@@ -29,7 +29,14 @@ from builder.protect import Protector, acronyms
 from builder.render import EDITORS_PAGE, IndexEntry, Renderer
 from builder.seeds import Discovery, SeedFile, discover
 from builder.sources import Source, Unreadable, read_sources
-from builder.state import BriefingStats, Manifest, PageRecord, lists_digest, shared_digest
+from builder.state import (
+    BriefingStats,
+    Changes,
+    Manifest,
+    PageRecord,
+    lists_digest,
+    shared_digest,
+)
 from builder.status import archive_status
 from builder.translate import translate_protected
 from builder.write import apply
@@ -157,48 +164,13 @@ def build(
             changed_at, machine_changes = cache.machine_changes()
             cache_problems = tuple(cache.problems)
 
-        records: dict[str, PageRecord] = {}
-        pages: dict[str, str] = {}
-        for briefing in collection.briefings:
-            name = briefing.seed.name
-            warnings = tuple(p for p in collection.problems[name] if not p.is_error)
-            keys = tuple(key_hash(key) for key in collection.keys[name])
-            record = PageRecord(
-                f"{briefing.seed.slug}.md",
-                IndexEntry.from_briefing(briefing),
-                changes.digests[name],
-                warnings,
-                shared=shared,
-                stamp=changes.stamps[name],
-                keys=keys,
-                memory=memory.digest(name, keys),
-                stats=stats_of(briefing, warnings),
-            )
-            records[name] = record
-            pages[record.page] = renderer.briefing_page(briefing)
+        fresh = page_records(collection, changes, shared, memory)
+        pages = {fresh[b.seed.name].page: renderer.briefing_page(b) for b in collection.briefings}
         failed = collection.failed | discovery.refused
-        kept = {n: old.records[n] for n in sorted(failed) if n in old.records}
-        claimed = {record.page for record in records.values()}
-        for name, record in (kept | dict(changes.reused)).items():
-            if record.page not in claimed:
-                records.setdefault(name, record)
-
-        new = Manifest(dict(sorted(records.items())))
-        entries = {
-            name: record.entry
-            for name, record in new.records.items()
-            if include_drafts or not record.entry.draft
-        }
-        undated_day = (
-            "" if any(e.date for e in entries.values()) else build_time().date().isoformat()
+        records = standing_records(old, fresh, changes.reused, failed)
+        new, list_pages = list_pages_of(
+            settings, renderer, engine.info, old, area, records, shared, include_drafts
         )
-        digest = lists_digest(shared, settings, entries, undated_day)
-        list_pages = None
-        if old.lists_outdated(area, digest):
-            list_pages = make_lists(settings, renderer, engine.info, entries.values())
-            new = Manifest(new.records, tuple(sorted(list_pages)), digest)
-        else:
-            new = Manifest(new.records, old.lists, digest)
         problems = report_order(
             (*state_problems, *cache_problems, *glossary_problems, *memory.problems.get("", ())),
             discovery.problems,
@@ -224,6 +196,70 @@ def build(
         removed=written.removed,
         seconds=time.perf_counter() - started,
     )
+
+
+def page_records(
+    collection: Collection, changes: Changes, shared: str, memory: Memory
+) -> dict[str, PageRecord]:
+    """The record of each rebuilt briefing's page, by seed file name."""
+    records = {}
+    for briefing in collection.briefings:
+        name = briefing.seed.name
+        warnings = tuple(p for p in collection.problems[name] if not p.is_error)
+        keys = tuple(key_hash(key) for key in collection.keys[name])
+        records[name] = PageRecord(
+            f"{briefing.seed.slug}.md",
+            IndexEntry.from_briefing(briefing),
+            changes.digests[name],
+            warnings,
+            shared=shared,
+            stamp=changes.stamps[name],
+            keys=keys,
+            memory=memory.digest(name, keys),
+            stats=stats_of(briefing, warnings),
+        )
+    return records
+
+
+def standing_records(
+    old: Manifest,
+    fresh: Mapping[str, PageRecord],
+    reused: Mapping[str, PageRecord],
+    failed: frozenset[str],
+) -> dict[str, PageRecord]:
+    """The records of every page the area will hold: rebuilt, unchanged, and the last good
+    page of each seed that failed this time (unless a rebuilt page now has its address)."""
+    records = dict(fresh)
+    claimed = {record.page for record in fresh.values()}
+    kept = {name: old.records[name] for name in sorted(failed) if name in old.records}
+    for name, record in (kept | dict(reused)).items():
+        if record.page not in claimed:
+            records.setdefault(name, record)
+    return dict(sorted(records.items()))
+
+
+def list_pages_of(
+    settings: Settings,
+    renderer: Renderer,
+    engine: EngineInfo,
+    old: Manifest,
+    area: Path,
+    records: Mapping[str, PageRecord],
+    shared: str,
+    include_drafts: bool,
+) -> tuple[Manifest, dict[str, str] | None]:
+    """The new manifest, and the list pages if what they list changed (None otherwise)."""
+    entries = {
+        name: record.entry
+        for name, record in records.items()
+        if include_drafts or not record.entry.draft
+    }
+    undated_day = "" if any(e.date for e in entries.values()) else build_time().date().isoformat()
+    digest = lists_digest(shared, settings, entries, undated_day)
+    if not old.lists_outdated(area, digest):
+        return Manifest(records, old.lists, digest), None
+    list_pages = make_lists(settings, renderer, engine, entries.values())
+    return Manifest(records, tuple(sorted(list_pages)), digest), list_pages
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from builder.errors import Problem
 from builder.state import PageRecord
+from builder.text import printable
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,11 @@ def archive_status(
         for name, record in sorted(records.items())
     ]
     for name in sorted(set(errors) - set(records)):
-        if name.lower().endswith(".txt"):
+        if name.lower().endswith(".txt"):  # a name that cannot be shown is shown escaped
             briefings.append(
-                BriefingStatus(name, "", "", "not built", 0, 0, 0, 0, False, errors[name])
+                BriefingStatus(
+                    printable(name), "", "", "not built", 0, 0, 0, 0, False, errors[name]
+                )
             )
     return ArchiveStatus(
         tuple(sorted(briefings, key=lambda b: b.seed)),

@@ -172,7 +172,7 @@ def import_units(
     if errors:
         raise TmxError(f"{errors[0]}: fix it first, then import again")
     kept: dict[str, Entry] = {entry.key: entry for entry in existing}
-    taken = 0
+    taken_now: set[str] = set()
     for unit in units:
         key = sentence_key(unit.es)
         if unit.machine:
@@ -191,11 +191,13 @@ def import_units(
         if current is not None and not replace:
             skipped["reviewed otherwise in the memory (--replace takes the file's)"] += 1
             continue
-        if key in kept and kept[key].en == unit.en:
-            skipped["twice in the file"] += 1
+        if key in taken_now:
+            same = kept[key].en == unit.en
+            skipped["twice in the file" if same else "twice in the file, with other English"] += 1
             continue
         kept[key] = Entry(unit.es, unit.en, memory_file, 0, "reviewed", origin=origin)
-        taken += 1
+        taken_now.add(key)
+    taken = len(taken_now)
     written = write_if_changed(memory_file, dump_memory(kept.values())) if taken else False
     return ImportResult(memory_file, taken, skipped, written)
 

@@ -164,6 +164,7 @@ def test_odd_but_valid_seeds_are_built_with_safe_urls(corpus_build: tuple[Path, 
     assert pages == [
         "bom-crlf.md",
         "control-chars.md",
+        "editors.md",
         "good.md",
         "index.md",
         "latin1-declared.md",

@@ -60,6 +60,7 @@ def test_build_writes_briefings_and_index(make_project: ProjectFactory) -> None:
     assert len(report.collection.briefings) == 3
     area = project / "site_src" / "briefings"
     assert sorted(p.name for p in area.glob("*.md")) == [
+        "editors.md",  # the editors' page: 'mkdocs serve' shows it, a build leaves it out
         "index.md",
         "nota.md",
         "sin-fecha.md",
@@ -114,7 +115,7 @@ def test_changed_seed_retranslates_only_new_sentences(make_project: ProjectFacto
     seed.write_text(UNDATED + "Una frase nueva.\n", encoding="utf-8")
     report = build(settings, engine=FakeEngine())
     assert report.collection.translated == 1
-    assert [p.name for p in report.written] == ["sin-fecha.md"]
+    assert [p.name for p in report.written] == ["editors.md", "sin-fecha.md"]  # its figures
 
 
 def test_list_pages_are_made_again_only_when_what_they_list_changes(
@@ -137,13 +138,13 @@ def test_list_pages_are_made_again_only_when_what_they_list_changes(
     seed = project / "seeds" / "sin-fecha.txt"
     seed.write_text(UNDATED + "Una frase nueva.\n", encoding="utf-8")
     report = build(settings, engine=FakeEngine())
-    assert [p.name for p in report.written] == ["sin-fecha.md"]
+    assert [p.name for p in report.written] == ["editors.md", "sin-fecha.md"]
     assert len(calls) == 1
     # A new title does change the entry: the index and the feed follow.
     seed.write_text("Un título distinto.\nEl perro come.\n", encoding="utf-8")
     report = build(settings, engine=FakeEngine())
     assert len(calls) == 2
-    assert sorted(p.name for p in report.written) == ["index.md", "sin-fecha.md"]
+    assert sorted(p.name for p in report.written) == ["editors.md", "index.md", "sin-fecha.md"]
     assert "Un título distinto." in (area / "index.md").read_text(encoding="utf-8")
     # A list page deleted by hand comes back.
     (area / "index.md").unlink()
@@ -172,6 +173,7 @@ def test_removed_seed_removes_its_page_but_not_hand_written_files(
     report = build(settings, engine=FakeEngine())
     assert [p.name for p in report.removed] == ["sin-fecha.md"]
     assert sorted(p.name for p in area.glob("*.md")) == [
+        "editors.md",
         "index.md",
         "nota.md",
         "notas-del-editor.md",
@@ -490,5 +492,5 @@ def test_parallel_build_is_byte_identical_to_single_process(
     one, two = (
         {p.relative_to(area): p.read_bytes() for p in sorted(area.rglob("*.md"))} for area in areas
     )
-    assert len(one) == 41
+    assert len(one) == 42  # 40 briefings, the index and the editors' page
     assert one == two

@@ -116,7 +116,7 @@ def test_engine_fault_skips_seeds_publishes_nothing_caches_nothing(
         assert message in line
     assert "3 seeds skipped" in result.stderr.splitlines()[-1]
     area = project / "site_src" / "briefings"
-    assert sorted(p.name for p in area.glob("*.md")) == ["index.md"]
+    assert sorted(p.name for p in area.glob("*.md")) == ["editors.md", "index.md"]
     with sqlite3.connect(project / ".briefings-cache" / "translations.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM translation").fetchone()[0] == 0
 
@@ -141,6 +141,7 @@ def test_failure_halfway_keeps_done_work_and_next_build_resumes(
         "a.md",
         "b.md",
         "c.md",
+        "editors.md",
         "index.md",
     ]
 

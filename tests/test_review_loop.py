@@ -375,6 +375,7 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
             [
                 (SHARED.replace("perro", "<ph>{1}</ph>perro"), "The dog eats at the big house."),
                 ("Primera nota. ", "First note."),
+                ("Primera  nota.", "Note one."),
                 ("Una frase de otro sitio.", "A sentence from elsewhere."),
                 ("Los niños cantan en la plaza.", "Kids sing on the square."),
                 ("Hace sol. Es lunes.", "The sun is out on this Monday."),
@@ -386,9 +387,9 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
     result = run_cli(project, "import", str(memory), fake=True)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[-1] == (
-        "briefings: took 3 reviewed translations into memory.yml; skipped 3: "
+        "briefings: took 3 reviewed translations into memory.yml; skipped 4: "
         "1 not in any briefing, 1 reviewed otherwise in a seed's corrections (edit it there), "
-        "1 without both a Spanish and an English text"
+        "1 twice in the file, with other English, 1 without both a Spanish and an English text"
     )
     entries, problems = load_entries(project / "memory.yml")
     assert problems == [] and len(entries) == 3
@@ -403,6 +404,7 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
     again = run_cli(project, "import", str(memory), fake=True)
     assert "took 0 reviewed translations" in again.stderr
     assert "3 already reviewed the same way" in again.stderr
+    assert "First note." in a  # the first of two English for one sentence is kept
 
 
 def test_import_refuses_xml_bombs_and_non_tmx(make_project: ProjectFactory, tmp_path: Path) -> None:
@@ -464,8 +466,10 @@ def test_reviewed_state_in_the_index_and_the_page(make_project: ProjectFactory) 
     )
     build(settings_for(project), engine=FakeEngine())
     page = area_page(project, "a")
+    # The page's notice says the review state (one line, not two, on a phone's first screen).
     assert (
-        '<p class="bf-review" data-review="reviewed">Reviewed by an editor: every sentence.' in page
+        '<p class="bf-notice" role="note" data-review="reviewed">Reviewed by an editor: every '
+        "English sentence." in page
     )
     index = (settings_for(project).area / "index.md").read_text(encoding="utf-8")
     assert '<span class="bf-entry-review" data-review="reviewed">Reviewed</span>' in index
