@@ -37,7 +37,7 @@ from builder.state import (
     lists_digest,
     shared_digest,
 )
-from builder.status import archive_status
+from builder.status import ArchiveStatus, archive_status
 from builder.translate import translate_protected
 from builder.write import apply
 
@@ -68,6 +68,7 @@ class BuildReport:
     skipped: int = 0  # seeds not built this time (their last good page, if any, stays)
     drafts: tuple[str, ...] = ()  # pages in the area that must not be published
     records: Mapping[str, PageRecord] = field(default_factory=dict)  # by seed, as now written
+    status: ArchiveStatus | None = None  # the state of the archive, as the editors' page shows
     written: tuple[Path, ...] = ()
     unchanged: int = 0
     removed: tuple[Path, ...] = ()
@@ -191,6 +192,7 @@ def build(
             sorted({EDITORS_PAGE, *(r.page for r in new.records.values() if r.entry.draft)})
         ),
         records=new.records,
+        status=status,
         written=written.written,
         unchanged=written.unchanged + (len(new.lists) - 1 if list_pages is None else 0),
         removed=written.removed,

@@ -19,7 +19,6 @@ from typing import TextIO
 
 from builder import __version__
 from builder.build import BuildReport, build, gather, open_engine
-from builder.cache import TranslationCache
 from builder.check import check
 from builder.clock import build_time
 from builder.config import Settings, load_settings
@@ -28,7 +27,7 @@ from builder.errors import BriefingError, ConfigError, Problem
 from builder.export import FORMATS, write_jsonl
 from builder.files import describe_os_error, write_if_changed
 from builder.review import review
-from builder.status import archive_status, table
+from builder.status import table
 from builder.text import printable
 from builder.tmx import import_units, read_tmx, write_tmx
 
@@ -336,9 +335,8 @@ def run_review(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     result = build(settings, show_progress=progress_wanted(args), on_wait=lambda m: say(args, m))
-    with TranslationCache(settings.cache_file) as cache:
-        changed_at, changes = cache.machine_changes()
-    archive = archive_status(result.records, result.problems, changed_at, changes)
+    archive = result.status
+    assert archive is not None  # noqa: S101 - a build always makes it
     if args.format == "json":
         json.dump(archive.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -351,9 +349,8 @@ def run_status(args: argparse.Namespace) -> int:
             where = ", ".join(word.seeds[:5]) + (" ..." if len(word.seeds) > 5 else "")
             print(f"{word.count:6d}: {printable(word.word)}: {where}")
     if args.changed:
-        print(
-            f"\nmachine English changed by the last build that changed any ({changed_at or 'none'})"
-        )
+        when = archive.changed_at or "none"
+        print(f"\nmachine English changed by the last build that changed any ({when})")
         for change in archive.changes:
             print(f"{change.seed}: {printable(change.es)}")
             print(f"  - {printable(change.old)}\n  + {printable(change.new)}")

@@ -157,26 +157,20 @@ def archive_status(
 
 def rank_unknown_words(records: Mapping[str, PageRecord]) -> tuple[UnknownWord, ...]:
     """Unknown words, most frequent across the archive first, with where they occur."""
-    total: Counter[str] = Counter()
     where: dict[str, Counter[str]] = {}
-    slugs: dict[str, str] = {}
     for name, record in records.items():
-        slugs[name] = record.entry.slug
         for word in record.stats.unknown:
-            total[word] += 1
-            where.setdefault(word, Counter())[name] += 1
-    ranked = sorted(total.items(), key=lambda item: (-item[1], item[0]))
-    return tuple(
-        UnknownWord(
-            word,
-            count,
-            tuple(seed for seed, _ in sorted(where[word].items(), key=lambda i: (-i[1], i[0]))),
-            tuple(
-                slugs[seed] for seed, _ in sorted(where[word].items(), key=lambda i: (-i[1], i[0]))
-            ),
-        )
-        for word, count in ranked
-    )
+            found = where.get(word)
+            if found is None:
+                found = where[word] = Counter()
+            found[name] += 1
+    ranked = sorted(where.items(), key=lambda item: (-item[1].total(), item[0]))
+    words = []
+    for word, found in ranked:
+        seeds = sorted(found, key=lambda seed: (-found[seed], seed))
+        slugs = tuple(records[seed].entry.slug for seed in seeds)
+        words.append(UnknownWord(word, found.total(), tuple(seeds), slugs))
+    return tuple(words)
 
 
 def table(status: ArchiveStatus) -> str:
