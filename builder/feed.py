@@ -1,5 +1,6 @@
-"""The Atom feed (RFC 4287) of the latest dated briefings: English titles, the Spanish title
-and first sentence in the summary."""
+"""The Atom feed (RFC 4287) of the latest dated briefings. Each entry's title is the
+authoritative one (the Spanish, unless an editor reviewed the English); the summary gives the
+other title and the first sentence."""
 
 from __future__ import annotations
 
@@ -67,11 +68,16 @@ def atom_feed(
     add(feed, "generator", "briefings-builder", version=__version__)
     for entry in dated:
         item = add(feed, "entry")
-        add(item, "title", entry.title_en)
+        add(item, "title", entry.lead_title).set("xml:lang", entry.title_lead)
         add(item, "id", _id(site_url or site_name, entry.slug))
         add(item, "updated", _stamp(entry.date))  # type: ignore[arg-type]
         add(item, "link", rel="alternate", type="text/html", href=briefing_url[entry.slug])
-        summary = entry.title_es + (f" — {entry.first_es}" if entry.first_es else "")
-        add(item, "summary", summary, type="text").set("xml:lang", "es")
+        if entry.title_reviewed:
+            summary = entry.title_es + (f" — {entry.first_es}" if entry.first_es else "")
+            add(item, "summary", summary, type="text").set("xml:lang", "es")
+        else:
+            summary = f"{entry.title_en} (machine translation)"
+            summary += f" — {entry.first_en}" if entry.first_en else ""
+            add(item, "summary", summary, type="text").set("xml:lang", "en")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -3,12 +3,18 @@
 Event handlers only; the work is the same :func:`builder.build.build` the CLI runs. This is
 one of the two error boundaries (the CLI is the other): whatever goes wrong becomes MkDocs'
 one-line ``PluginError``, with the traceback only under ``mkdocs -v``.
+
+When MkDocs then reads the pages, the plugin fills two markers from every briefing's index
+entry: ``<!-- briefings: more -->`` on a briefing page (its neighbours and related
+briefings) and ``<!-- briefings: latest -->`` on a hand-written page (the latest
+briefings). Briefing pages themselves never depend on other briefings, so one new seed
+rewrites one page.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,16 +24,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
+from builder.render import Catalogue, IndexEntry, Renderer
+from builder.state import Manifest
 from builder.text import printable
 
 log = get_plugin_logger("briefings")
 # From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
 # takes about 20 ms a briefing here (10 s at 500, 98 s at 5,000; --dirty: 4 s at 5,000).
 DIRTY_HINT_BRIEFINGS = 500
+MORE_MARKER = "<!-- briefings: more -->"
+LATEST_MARKER = "<!-- briefings: latest -->"
 
 
 @contextmanager
@@ -55,6 +67,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     dirty = False
     serving = False
     briefings = 0
+    catalogue: Catalogue | None = None
+    renderer: Renderer | None = None
     drafts: tuple[str, ...] = ()  # pages MkDocs shows in serve and leaves out of a build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -88,6 +102,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         log.info(report.summary())
         self.briefings = report.briefings
         self.drafts = report.drafts
+        # The manifest the build just wrote lists every briefing's entry, those of reused
+        # and of failed seeds too (its problems, if any, the build has reported). Only
+        # entries whose page MkDocs finds get a link.
+        with _boundary():
+            manifest, _ = Manifest.load(settings.area)
+            self.catalogue = Catalogue([record.entry for record in manifest.records.values()])
+            self.renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Draft briefings (and the editors' page) are shown by 'mkdocs serve', marked as
@@ -100,6 +121,31 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             if file is not None:
                 file.inclusion = InclusionLevel.DRAFT
         return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        renderer = self.renderer
+        if self.settings is None or self.catalogue is None or renderer is None:
+            return markdown
+        area = self.settings.output_dir.strip("/") + "/"
+        path = page.file.src_uri
+        with _boundary():
+            if path.startswith(area):
+                if MORE_MARKER in markdown:
+                    slug = path[len(area) :].removesuffix(".md")
+                    href = _href(files, page, area, self.serving)
+                    more = renderer.more_briefings(self.catalogue, slug, href)
+                    markdown = markdown.replace(MORE_MARKER, more, 1)
+            elif LATEST_MARKER in markdown:
+                index = files.get_file_from_path(f"{area}index.md")
+                latest = renderer.latest_briefings(
+                    self.catalogue,
+                    _href(files, page, area, self.serving),
+                    get_relative_url(index.url, page.url) if index else None,
+                )
+                markdown = markdown.replace(LATEST_MARKER, latest)
+        return markdown
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -144,3 +190,17 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 self._watch_except(server, entry, area)
             else:
                 server.watch(str(entry))
+
+
+def _href(files: Files, page: Page, area: str, serving: bool) -> Callable[[IndexEntry], str | None]:
+    """Links from ``page`` to briefing pages; None for a briefing the site will not have
+    (not in MkDocs' files, or a draft outside 'mkdocs serve')."""
+
+    def href(entry: IndexEntry) -> str | None:
+        file = files.get_file_from_path(f"{area}{entry.slug}.md")
+        if file is None:
+            return None
+        published = file.inclusion.is_in_serve() if serving else file.inclusion.is_included()
+        return get_relative_url(file.url, page.url) if published else None
+
+    return href

@@ -8,13 +8,15 @@ ever a template *value*, never template source, so ``{{ 7*7 }}`` in a seed stays
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -29,10 +31,19 @@ if TYPE_CHECKING:
 
 BRIEFING_TEMPLATE = "briefing.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
+# HTML fragments the MkDocs plugin puts into pages when it builds them, from the entries
+# of every briefing: a briefing page's neighbours, the latest briefings on the home page.
+MORE_TEMPLATE = "more.html.j2"
+LATEST_TEMPLATE = "latest.html.j2"
 EDITORS_TEMPLATE = "editors.md.j2"
 EDITORS_PAGE = "editors.md"
 EDITORS_LIMIT = 300  # rows of each long list on the editors' page
 INDEX_PAGE_SIZE = 50
+RELATED_COUNT = 5
+LATEST_COUNT = 5
+# Related briefings are looked for among this many neighbours in each tag (by date), so that
+# a tag on thousands of briefings does not make every page cost thousands of steps.
+_RELATED_WINDOW = 50
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,23 @@ class IndexEntry:
     def month(self) -> str:
         return self.date.strftime("%B %Y") if self.date else "Undated"
 
+    @property
+    def title_lead(self) -> Literal["es", "en"]:
+        """The language of the title shown first (see :attr:`Briefing.title_lead`)."""
+        return "en" if self.title_reviewed else "es"
+
+    @property
+    def lead_title(self) -> str:
+        return self.title_en if self.title_reviewed else self.title_es
+
+    @property
+    def second_title(self) -> str:
+        return self.title_es if self.title_reviewed else self.title_en
+
+    @property
+    def second_lang(self) -> Literal["es", "en"]:
+        return "es" if self.title_reviewed else "en"
+
 
 REVIEW_STATES = ("machine", "partly reviewed", "reviewed")
 
@@ -167,6 +195,23 @@ class ListPage:
         return grouped
 
 
+def long_date(date: dt.date) -> str:
+    """A date as readers say it: "21 June 2024" (English month names, whatever the locale)."""
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+def tag_path(tag: str) -> str:
+    """The page of a tag, in the generated area (see :func:`group_by_tag`): a briefing can
+    link its tags without knowing the others."""
+    return f"tags/{slug_for(tag)}.md"
+
+
 def yaml_text(value: object) -> Markup:
     """A front matter value: HTML-escaped (MkDocs prints titles unescaped), then YAML-quoted."""
     # Safe: html.escape leaves no markup, and json.dumps quotes it as a YAML string.
@@ -198,6 +243,8 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["yaml_text"] = yaml_text
+        self.env.filters["long_date"] = long_date
+        self.env.globals["tag_path"] = tag_path
 
     def page_url(self, path: str) -> str:
         """The URL MkDocs gives the file at ``path`` in the generated area."""
@@ -233,7 +280,40 @@ class Renderer:
 
     def briefing_page(self, briefing: Briefing) -> str:
         """The Markdown page of one briefing."""
-        return self._render(BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine_info)
+        links = Links(self, f"{briefing.seed.slug}.md")
+        return self._render(
+            BRIEFING_TEMPLATE, briefing=briefing, engine=briefing.engine_info, links=links
+        )
+
+    def more_briefings(
+        self, catalogue: Catalogue, slug: str, href: Callable[[IndexEntry], str | None]
+    ) -> str:
+        """HTML for the end of a briefing page: the newer and the older briefing and the
+        related ones. ``href`` gives the link to an entry's page, or None if it has none."""
+        newer, older = catalogue.neighbours(slug)
+        entry = catalogue.entry(slug)
+        return _one_block(
+            self._render(
+                MORE_TEMPLATE,
+                dated=bool(entry and entry.date),
+                newer=newer if newer and href(newer) else None,
+                older=older if older and href(older) else None,
+                related=[e for e in catalogue.related(slug) if href(e)],
+                href=href,
+            )
+        )
+
+    def latest_briefings(
+        self,
+        catalogue: Catalogue,
+        href: Callable[[IndexEntry], str | None],
+        index_href: str | None,
+    ) -> str:
+        """HTML for the home page: the latest briefings and a link to all of them."""
+        latest = [e for e in catalogue.ordered if href(e)][:LATEST_COUNT]
+        return _one_block(
+            self._render(LATEST_TEMPLATE, entries=latest, href=href, index_href=index_href)
+        )
 
     def editors_page(self, status: ArchiveStatus) -> str:
         """The editors' page: the state of the archive."""
@@ -335,3 +415,49 @@ def group_by_tag(entries: Sequence[IndexEntry]) -> dict[str, tuple[str, list[Ind
         slug: (min(counts, key=lambda tag: (-counts[tag], tag)), tagged[slug])
         for slug, counts in spellings.items()
     }
+
+
+def _one_block(html_text: str) -> str:
+    """Rendered HTML as one raw HTML block: Markdown would end the block at a blank line."""
+    return "\n".join(line for line in html_text.splitlines() if line.strip()) + "\n"
+
+
+class Catalogue:
+    """Every briefing's index entry, ordered as the index lists them, to find a briefing's
+    neighbours and related briefings."""
+
+    def __init__(self, entries: Mapping[str, IndexEntry] | Sequence[IndexEntry]) -> None:
+        values = list(entries.values()) if isinstance(entries, Mapping) else list(entries)
+        self.ordered = newest_first(values)
+        self.position = {entry.slug: n for n, entry in enumerate(self.ordered)}
+        self.by_tag: dict[str, list[int]] = {}
+        for n, entry in enumerate(self.ordered):
+            for path in dict.fromkeys(tag_path(tag) for tag in entry.tags):
+                self.by_tag.setdefault(path, []).append(n)
+
+    def entry(self, slug: str) -> IndexEntry | None:
+        at = self.position.get(slug)
+        return None if at is None else self.ordered[at]
+
+    def neighbours(self, slug: str) -> tuple[IndexEntry | None, IndexEntry | None]:
+        """The briefing listed before this one (newer) and the one after it (older)."""
+        at = self.position.get(slug)
+        if at is None:
+            return None, None
+        newer = self.ordered[at - 1] if at > 0 else None
+        older = self.ordered[at + 1] if at + 1 < len(self.ordered) else None
+        return newer, older
+
+    def related(self, slug: str, count: int = RELATED_COUNT) -> list[IndexEntry]:
+        """Briefings sharing the most tags with this one, the nearest in date first."""
+        at = self.position.get(slug)
+        if at is None:
+            return []
+        shared: Counter[int] = Counter()
+        for path in dict.fromkeys(tag_path(tag) for tag in self.ordered[at].tags):
+            positions = self.by_tag[path]
+            middle = bisect.bisect_left(positions, at)
+            low = max(0, middle - _RELATED_WINDOW)
+            shared.update(n for n in positions[low : middle + _RELATED_WINDOW + 1] if n != at)
+        best = sorted(shared, key=lambda n: (-shared[n], abs(n - at), n))
+        return [self.ordered[n] for n in best[:count]]

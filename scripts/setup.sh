@@ -2,20 +2,30 @@
 # Set up everything this project needs on a Debian machine, then build the site.
 #   bash scripts/setup.sh            install (if needed) and build site/
 #   bash scripts/setup.sh --no-build install only
-#   bash scripts/setup.sh --no-build --tests   also what the tests need (Chromium)
+#   bash scripts/setup.sh --no-build --tests   also what the tests need (Chromium, axe-core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# axe-core, which the browser tests inject to check WCAG A and AA (npm registry; only its
+# axe.min.js is kept, in .venv/, never node_modules).
+AXE_CORE_VERSION=4.11.0
+
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
+tests=0
+if [ "${2:-}" = "--tests" ] || [ "${1:-}" = "--tests" ]; then
+  tests=1
+fi
 
 # Debian packages: Apertium and its Spanish-English pair (the offline translation engine);
-# with --tests also Chromium, which the browser tests drive. Installed only when missing.
+# with --tests also Chromium, which the browser tests drive, and npm, which fetches axe-core.
+# Installed only when missing.
 need=()
 command -v apertium >/dev/null 2>&1 || need+=(apertium)
 [ -f /usr/share/apertium/modes/spa-eng.mode ] || need+=(apertium-eng-spa)
-if [ "${2:-}" = "--tests" ] || [ "${1:-}" = "--tests" ]; then
+if [ "$tests" -eq 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
@@ -42,6 +52,16 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+axe=.venv/share/axe-core-$AXE_CORE_VERSION/axe.min.js
+if [ "$tests" -eq 1 ] && [ ! -f "$axe" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "axe-core@$AXE_CORE_VERSION" >/dev/null)
+  tar -xzf "$tmp/axe-core-$AXE_CORE_VERSION.tgz" -C "$tmp" package/axe.min.js
+  mkdir -p "$(dirname "$axe")"
+  mv "$tmp/package/axe.min.js" "$axe"
+  rm -rf "$tmp"
 fi
 
 if [ "$build" -eq 1 ]; then

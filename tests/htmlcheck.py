@@ -17,6 +17,9 @@ ALLOWED_TAGS = {
     "a",
     "ul",
     "li",
+    "dl",
+    "dt",
+    "dd",
     "strong",
     "code",
 }
@@ -31,6 +34,7 @@ ALLOWED_ATTRS = {
     "aria-hidden",
     "title",
     "data-origin",
+    "data-mark",
     "data-review",
     "aria-label",
 }

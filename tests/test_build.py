@@ -74,7 +74,8 @@ def test_build_writes_briefings_and_index(make_project: ProjectFactory) -> None:
         < index.index('href="sin-fecha/"')
     )
     page = (area / "nota.md").read_text(encoding="utf-8")
-    assert page.startswith(f'---\ntitle: "{TITLE_EN}"\n')
+    # The Spanish title leads: the English one is machine output.
+    assert page.startswith('---\ntitle: "Putin visita Corea del Norte."\n')
     assert '<p class="bf-es" lang="es">El Sr. García llegó a EE. UU. el lunes.</p>' in page
     assert "machine translation by Fake engine (tests)" in page
 
@@ -259,7 +260,8 @@ def test_real_mkdocs_build_strict(make_project: ProjectFactory) -> None:
     assert result.returncode == 0, result.stderr
     site = project / "site"
     page = parse((site / "briefings" / "nota" / "index.html").read_text(encoding="utf-8"))
-    assert page.title == f"{TITLE_EN} - Bilingual Briefings"
+    # The authoritative Spanish title leads in the browser tab; the machine English follows.
+    assert page.title == "Putin visita Corea del Norte. - Bilingual Briefings"
     spanish = [e.text for e in page.by_class("bf-es")]
     english = [e.text for e in page.by_class("bf-en")]
     assert spanish[0] == "El Sr. García llegó a EE. UU. el lunes."
@@ -294,7 +296,11 @@ def test_seed_text_never_becomes_markup(make_project: ProjectFactory) -> None:
         assert element.tag in ALLOWED_TAGS, element
         assert set(element.attrs) <= ALLOWED_ATTRS, element
         href = element.attrs.get("href")
-        assert href is None or href.startswith("https://") or re.fullmatch(r"#p\d+", href), href
+        assert (
+            href is None
+            or href.startswith("https://")
+            or re.fullmatch(r"#p\d+|\.\./tags/[a-z0-9-]+/", href)
+        ), href
     assert [e.tag for e in page.article].count("h1") == 1
     text = "".join(page.article_text)
     assert '<script>alert("título")</script> {{ 7*7 }} & compañía' in text
@@ -416,10 +422,14 @@ def test_atom_feed_of_latest_briefings(make_project: ProjectFactory) -> None:
         assert root.findtext(f"{atom}{tag}"), tag
     assert root.findtext(f"{atom}author/{atom}name") == "Bilingual Briefings"
     entries = root.findall(f"{atom}entry")
+    # Newest first; undated briefings are not in the feed. The Spanish titles lead (the
+    # English ones are machine output) and say which language they are in.
     assert [e.findtext(f"{atom}title") for e in entries] == [
-        TITLE_EN,
-        "A artículo antiguo.",
-    ]  # newest first; undated briefings are not in the feed
+        "Putin visita Corea del Norte.",
+        "Un artículo antiguo.",
+    ]
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert {e.find(f"{atom}title").get(xml_lang) for e in entries} == {"es"}  # type: ignore[union-attr]
     assert len({e.findtext(f"{atom}id") for e in entries}) == 2
     for entry in entries:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(f"{atom}updated") or "")
@@ -428,7 +438,7 @@ def test_atom_feed_of_latest_briefings(make_project: ProjectFactory) -> None:
         target = urljoin("http://x/briefings/feed.xml", href)
         page = project / "site" / target.removeprefix("http://x/") / "index.html"
         assert page.is_file(), href
-    assert entries[0].findtext(f"{atom}summary", "").startswith("Putin visita Corea del Norte.")
+    assert entries[0].findtext(f"{atom}summary", "").startswith(f"{TITLE_EN} (machine translation)")
     assert root.findtext(f"{atom}updated") == "2024-06-21T00:00:00Z"
     index = (project / "site" / "briefings" / "index.html").read_text(encoding="utf-8")
     assert 'href="feed.xml"' in index

@@ -41,7 +41,7 @@ def test_correction_is_shown_as_reviewed_and_survives_reordering(
         "The town is having a party.</p>"
     ) in page
     assert 'data-origin="machine">The dog eats' in page
-    assert "with 1 sentence reviewed by an editor" in page
+    assert "1 of 3 sentences reviewed by an editor" in page
     # Paragraphs swapped: the correction follows its sentence.
     (project / "seeds" / "nota.txt").write_text(
         "Título de prueba.\nLa ciudad celebra una fiesta.\nEl perro come en la casa grande.\n",

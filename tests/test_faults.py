@@ -163,7 +163,8 @@ def assert_consistent(project: Path) -> None:
     for page in area.glob("*.md"):
         text = page.read_text(encoding="utf-8")
         assert text.startswith("---\n"), page
-        assert text.endswith(("</article>\n", "</div>\n")), page
+        # A whole page ends as its template does (a briefing with the plugin's marker).
+        assert text.endswith(("</article>\n<!-- briefings: more -->\n", "</div>\n")), page
     cache = project / ".briefings-cache" / "translations.sqlite3"
     if cache.exists():
         with sqlite3.connect(cache) as db:

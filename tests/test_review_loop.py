@@ -466,8 +466,10 @@ def test_reviewed_state_in_the_index_and_the_page(make_project: ProjectFactory) 
     )
     build(settings_for(project), engine=FakeEngine())
     page = area_page(project, "a")
+    # The page's notice says the review state (one line, not two, on a phone's first screen).
     assert (
-        '<p class="bf-review" data-review="reviewed">Reviewed by an editor: every sentence.' in page
+        '<p class="bf-notice" role="note" data-review="reviewed">Reviewed by an editor: every '
+        "English sentence." in page
     )
     index = (settings_for(project).area / "index.md").read_text(encoding="utf-8")
     assert '<span class="bf-entry-review" data-review="reviewed">Reviewed</span>' in index

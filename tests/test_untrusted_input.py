@@ -244,11 +244,14 @@ def test_noncharacters_keep_feed_front_matter_and_tmx_well_formed(
     assert result.returncode == 0, result.stderr
     area = settings_for(project).area
     feed = ET.parse(area / "feed.xml").getroot()
-    summaries = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")]
-    assert summaries == ["Título raro . — Texto."]
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [e.findtext(f"{atom}title") for e in feed.iter(f"{atom}entry")]
+    assert titles == ["Título raro ."]  # the Spanish title leads
+    summaries = [e.text for e in feed.iter(f"{atom}summary")]
+    assert summaries == ["Title raro . (machine translation) — Text."]
     page = (area / "nota.md").read_text(encoding="utf-8")
     assert "\ufffe" not in page
-    assert '\ndescription: "Título raro ."\n' in page
+    assert '\ntitle: "Título raro ."\n' in page
     tmx = run_cli(project, "export", "--format", "tmx", fake=True)
     assert tmx.returncode == 0, tmx.stderr
     ET.fromstring(tmx.stdout)
