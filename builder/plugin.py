@@ -31,7 +31,6 @@ from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
 from builder.render import Catalogue, IndexEntry, Renderer
-from builder.state import Manifest
 from builder.text import printable
 
 log = get_plugin_logger("briefings")
@@ -102,12 +101,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         log.info(report.summary())
         self.briefings = report.briefings
         self.drafts = report.drafts
-        # The manifest the build just wrote lists every briefing's entry, those of reused
-        # and of failed seeds too (its problems, if any, the build has reported). Only
-        # entries whose page MkDocs finds get a link.
+        # The build's records list every briefing's entry, those of reused and of failed
+        # seeds too. Only entries whose page MkDocs finds get a link.
+        self.catalogue = Catalogue([record.entry for record in report.records.values()])
         with _boundary():
-            manifest, _ = Manifest.load(settings.area)
-            self.catalogue = Catalogue([record.entry for record in manifest.records.values()])
             self.renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
