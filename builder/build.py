@@ -84,8 +84,9 @@ class BuildReport:
 
     @property
     def briefings(self) -> int:
-        """Briefings in the site: rebuilt now or kept from before."""
-        return len(self.collection.briefings) + self.reused
+        """Briefings in the site: rebuilt now, unchanged, or the last good page of a seed
+        that failed this time."""
+        return len(self.records)
 
     def summary(self) -> str:
         c = self.collection
@@ -127,6 +128,11 @@ def discover_seeds(settings: Settings) -> Discovery:
     return discover(settings.seeds_dir)
 
 
+def seed_names(discovery: Discovery) -> list[str]:
+    """Every seed found, built or refused: each owns its corrections file."""
+    return [*(f.name for f in discovery.files), *sorted(discovery.refused)]
+
+
 def build(
     settings: Settings,
     *,
@@ -149,7 +155,9 @@ def build(
         discovery = discover_seeds(settings)
         with TranslationCache(settings.cache_file) as cache:
             glossary, glossary_problems = current_glossary(settings, cache)
-            memory = load_memory(settings.seeds_dir, settings.memory_file, cache)
+            memory = load_memory(
+                settings.seeds_dir, settings.memory_file, seed_names(discovery), cache
+            )
             shared = shared_digest(settings, engine.info, glossary)
             changes = old.changes(area, settings.seeds_dir, discovery.files, shared, memory)
             collection = collect(
@@ -178,7 +186,8 @@ def build(
             collection.problems,
             {name: record.warnings for name, record in changes.reused.items()},
         )
-        status = archive_status(new.records, problems, changed_at, machine_changes)
+        errors = seed_errors(discovery, collection)
+        status = archive_status(new.records, errors, changed_at, machine_changes)
         pages[EDITORS_PAGE] = renderer.editors_page(status)
         new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
         written = apply(area, old.plan(area, new, pages, list_pages))
@@ -198,6 +207,16 @@ def build(
         removed=written.removed,
         seconds=time.perf_counter() - started,
     )
+
+
+def seed_errors(discovery: Discovery, collection: Collection) -> dict[str, str]:
+    """Why each seed that failed this time failed (its first error), by seed file name."""
+    errors = {problem.path.name: problem.message for problem in discovery.problems}
+    for name, problems in collection.problems.items():
+        first = next((problem for problem in problems if problem.is_error), None)
+        if first is not None:
+            errors.setdefault(name, first.message)
+    return errors
 
 
 def page_records(
@@ -286,7 +305,9 @@ def gather(
         discovery = discover_seeds(settings)
         with TranslationCache(settings.cache_file) as cache:
             glossary, glossary_problems = current_glossary(settings, cache)
-            memory = load_memory(settings.seeds_dir, settings.memory_file, cache)
+            memory = load_memory(
+                settings.seeds_dir, settings.memory_file, seed_names(discovery), cache
+            )
             collection = collect(
                 settings,
                 engine,

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import jinja2
 
-from builder.build import discover_seeds
+from builder.build import discover_seeds, seed_names
 from builder.config import Settings
-from builder.errors import Problem
+from builder.errors import InputError, Problem
+from builder.files import read_regular
 from builder.glossary import load_glossary
 from builder.memory import load_memory
 from builder.render import BRIEFING_TEMPLATE, EDITORS_TEMPLATE, INDEX_TEMPLATE
@@ -21,7 +22,7 @@ def check(settings: Settings) -> list[Problem]:
     """Every problem of the project's inputs, in the order a build reports them."""
     problems = list(load_glossary(settings.glossary_file)[1])
     discovery = discover_seeds(settings)
-    memory = load_memory(settings.seeds_dir, settings.memory_file)
+    memory = load_memory(settings.seeds_dir, settings.memory_file, seed_names(discovery))
     problems += memory.problems.get("", ())
     by_seed: dict[str, list[Problem]] = {}
     for problem in discovery.problems:
@@ -39,6 +40,9 @@ def check(settings: Settings) -> list[Problem]:
     return problems
 
 
+MAX_TEMPLATE_BYTES = 1 << 20
+
+
 def check_templates(templates_dir: Path) -> list[Problem]:
     """Syntax errors in the templates, and templates that are missing."""
     problems = []
@@ -46,9 +50,12 @@ def check_templates(templates_dir: Path) -> list[Problem]:
     for name in (BRIEFING_TEMPLATE, INDEX_TEMPLATE, EDITORS_TEMPLATE):
         path = templates_dir / name
         try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(path, f"cannot be read: {error}"))
+            source = read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+        except InputError as error:
+            problems.append(Problem(path, str(error)))
+            continue
+        except UnicodeDecodeError as error:
+            problems.append(Problem(path, f"is not valid UTF-8 (byte offset {error.start})"))
             continue
         try:
             env.parse(source, name, str(path))

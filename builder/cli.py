@@ -25,7 +25,7 @@ from builder.config import Settings, load_settings
 from builder.engines import ENGINE_NAMES
 from builder.errors import BriefingError, ConfigError, Problem
 from builder.export import FORMATS, write_jsonl
-from builder.files import describe_os_error, write_if_changed
+from builder.files import describe_os_error, write_output
 from builder.review import review
 from builder.status import table
 from builder.text import printable
@@ -313,7 +313,7 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         buffer = io.StringIO()
         count = writer(buffer)
-        write_if_changed(args.output, buffer.getvalue())
+        write_output(args.output, buffer.getvalue())
     briefings = len(gathered.briefings)
     which = "reviewed segments (machine ones left out)" if args.reviewed_only else "segments"
     say(args, f"exported {count} {which} of {briefings} briefing{'s' if briefings != 1 else ''}")
@@ -338,9 +338,14 @@ def run_status(args: argparse.Namespace) -> int:
     archive = result.status
     assert archive is not None  # noqa: S101 - a build always makes it
     if args.format == "json":
-        json.dump(archive.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        data = archive.to_json()
+        data["problems"] = [
+            {"severity": p.severity, "file": str(p.path), "line": p.line, "message": p.message}
+            for p in result.problems
+        ]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
-        return EXIT_OK
+        return status(result.problems, strict=False)
     report(result.problems)
     print(table(archive))
     if args.unknown:
@@ -355,7 +360,7 @@ def run_status(args: argparse.Namespace) -> int:
             print(f"{change.seed}: {printable(change.es)}")
             print(f"  - {printable(change.old)}\n  + {printable(change.new)}")
     say(args, archive.summary())
-    return EXIT_OK
+    return status(result.problems, strict=False)
 
 
 def run_import(args: argparse.Namespace) -> int:

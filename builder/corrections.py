@@ -22,10 +22,12 @@ puts a CAT tool's translations there), in the same shape.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.errors import InputError, LocatedInputError, Problem
@@ -34,7 +36,10 @@ from builder.text import clean_line, shorten
 from builder.yamlfile import parse
 
 SUFFIX = ".corrections.yml"
-MAX_BYTES = 8 << 20
+MAX_BYTES = {"sidecar": 8 << 20, "memory": 64 << 20}  # about 25,000 and 200,000 pairs
+# Comments 'briefings review' writes above an entry; any other comment is an editor's note,
+# kept when the file is written again.
+GENERATED_COMMENTS = ("new since the last review", "near match", "  en: ", "reviewed in ")
 STATES = ("machine", "reviewed", "approved")
 SCOPES = ("project", "seed")
 ENTRY_KEYS = ("es", "en", "state", "machine", "scope", "gone", "origin")
@@ -79,6 +84,7 @@ class Entry:
     scope: str = "project"
     gone: bool = False
     origin: str = ""  # where an imported pair came from
+    notes: tuple[str, ...] = ()  # an editor's comments above the entry, kept on rewrites
 
     @property
     def key(self) -> str:
@@ -133,15 +139,16 @@ class Entry:
         )
 
 
-def load_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
-    """The entries of a sidecar or memory file (none if there is none), and its problems.
+def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[Problem]]:
+    """The entries of a seed's sidecar or of the memory file (``kind``: "sidecar" or
+    "memory"; none if there is no file), and its problems.
 
     A problem here is an error: what the file says cannot be trusted until it is fixed.
     """
     if not os.path.lexists(path):
         return [], []
     try:
-        text, replaced = read_text(path, MAX_BYTES)
+        text, replaced = read_text(path, MAX_BYTES[kind])
         document = parse(text)
     except LocatedInputError as error:
         return [], [_error(path, error.message, error.line)]
@@ -153,11 +160,12 @@ def load_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
         return [], problems
     if not isinstance(data, list):
         return [], [_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
+    lines = text.split("\n")
     entries: list[Entry] = []
     first_line: dict[str, int] = {}
     for index, item in enumerate(data):
         line = document.line(index) or 0
-        entry, problem = _entry(path, item, line)
+        entry, problem = _entry(path, item, line, kind)
         if entry is None:
             problems.append(_error(path, problem or "not an entry", line))
             continue
@@ -168,11 +176,23 @@ def load_entries(path: Path) -> tuple[list[Entry], list[Problem]]:
             problems.append(_error(path, message, line))
             continue
         first_line[entry.key] = line
-        entries.append(entry)
+        entries.append(replace(entry, notes=_notes(lines, line)))
     return entries, problems
 
 
-def _entry(path: Path, item: object, line: int) -> tuple[Entry | None, str | None]:
+def _notes(lines: list[str], line: int) -> tuple[str, ...]:
+    """The editor's comments directly above the entry starting on ``line`` (1-based)."""
+    notes: list[str] = []
+    at = line - 2
+    while at >= 0 and lines[at].lstrip().startswith("#"):
+        comment = lines[at].lstrip()[1:].removeprefix(" ").rstrip()
+        if not comment.startswith(GENERATED_COMMENTS):
+            notes.append(comment)
+        at -= 1
+    return tuple(reversed(notes))
+
+
+def _entry(path: Path, item: object, line: int, kind: str) -> tuple[Entry | None, str | None]:
     if not isinstance(item, dict):
         return None, "each entry needs an 'es' and an 'en' sentence"
     es, en = item.get("es"), item.get("en")
@@ -196,6 +216,18 @@ def _entry(path: Path, item: object, line: int) -> tuple[Entry | None, str | Non
     machine = item.get("machine", "")
     if not isinstance(machine, str) or len(machine) > 20:
         return None, "'machine' is the digest 'briefings review' wrote: leave it as it is"
+    if state == "machine" and not machine:
+        return None, (
+            "'state: machine' needs the 'machine:' line 'briefings review' wrote; if you "
+            "reviewed this English, write 'state: reviewed'"
+        )
+    if machine and not state:
+        return None, (
+            "has a 'machine:' line but no 'state:': put back 'state: machine', or write "
+            "'state: reviewed' if you reviewed this English"
+        )
+    if kind == "memory" and scope == "seed":
+        return None, "'scope: seed' is for a seed's corrections file; memory.yml applies everywhere"
     origin = item.get("origin", "")
     return (
         Entry(
@@ -215,3 +247,39 @@ def _entry(path: Path, item: object, line: int) -> tuple[Entry | None, str | Non
 
 def _error(path: Path, message: str, line: int | None = None) -> Problem:
     return Problem(path, message, line, severity="error")
+
+
+def dump_entries(entries: Iterable[tuple[Entry, Sequence[str]]], header: str) -> str:
+    """An editors' file: ``header``, then each entry with its comments (an editor's notes
+    first, then ``comments``), as YAML that :func:`load_entries` reads back."""
+    out = [header]
+    gone_started = False
+    for entry, comments in entries:
+        if entry.gone and not gone_started:
+            out.append(
+                "\n# No longer in the seed: kept so that nothing you wrote is lost (they still"
+                "\n# apply where the same sentence appears). Delete them when you are done.\n"
+            )
+            gone_started = True
+        out.append("\n")
+        out += [f"# {_one_line(comment)}\n" for comment in (*entry.notes, *comments)]
+        out.append(f"- es: {yaml_quoted(entry.es)}\n  en: {yaml_quoted(entry.en)}\n")
+        out.append(f"  state: {entry.state or 'reviewed'}\n")
+        if entry.state == "machine":
+            out.append(f"  machine: {yaml_quoted(entry.machine)}\n")
+        if entry.scope != "project":
+            out.append(f"  scope: {entry.scope}\n")
+        if entry.gone:
+            out.append("  gone: true\n")
+        if entry.origin:
+            out.append(f"  origin: {yaml_quoted(entry.origin)}\n")
+    return "".join(out)
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", text)

@@ -38,11 +38,12 @@ def read_regular(path: Path, limit: int | None = None, setting: str = "") -> byt
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise InputError(describe_os_error(error, path)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # before fdopen, which refuses a folder on its own
+        os.close(fd)
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise InputError(f"is {kind}, not a text file")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            raise InputError(f"is {kind}, not a text file")
         where = f" ({setting})" if setting else ""
         if limit is not None and info.st_size > limit:
             raise InputError(
@@ -104,18 +105,24 @@ def _size(count: int) -> str:
 def write_if_changed(path: Path, data: str | bytes) -> bool:
     """Write ``data`` to ``path`` atomically unless the file already holds these bytes.
 
-    Returns whether the file was written. The folder must exist; a target that is a
-    symbolic link is replaced by a file, never written through.
+    Returns whether the file was written. The folder must exist; a target that is not a
+    regular file (a symbolic link, a named pipe, a device) is replaced by one, never written
+    through or read.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
     try:
-        if not path.is_symlink() and path.read_bytes() == data:
-            return False
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        pass
+        info = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        info = None
     except OSError as error:
         raise OutputError(f"cannot read {str(path)!r}: {error.strerror}") from None
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size == len(data):
+        try:
+            if read_regular(path) == data:
+                return False
+        except InputError:
+            pass
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as error:
@@ -148,6 +155,25 @@ def _write_failure(path: Path, error: OSError) -> str:
     else:
         why = f"{error.strerror or error}"
     return f"cannot write {str(path)!r}: {why}; the files published before are unchanged"
+
+
+def write_output(path: Path, data: str) -> None:
+    """Write what a user asked for with ``-o``: through to a device or a pipe (``-o
+    /dev/stdout``), to the file a link points to, else atomically like any file."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        info = None
+    except OSError as error:
+        raise OutputError(_write_failure(path, error)) from None
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as out:
+                out.write(data)
+        except OSError as error:
+            raise OutputError(_write_failure(path, error)) from None
+        return
+    write_if_changed(Path(os.path.realpath(path)), data)
 
 
 def remove_file(path: Path) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from builder.cache import TranslationCache
-from builder.corrections import SUFFIX, Entry, load_entries, sentence_key
+from builder.corrections import SUFFIX, Entry, load_entries, sentence_key, sidecar_for
 from builder.errors import Problem
 from builder.text import is_name_safe, shorten
 
@@ -132,25 +132,31 @@ def sidecar_names(seeds_dir: Path) -> list[str]:
 def load_memory(
     seeds_dir: Path,
     memory_file: Path | None,
+    seed_names: Iterable[str],
     cache: TranslationCache | None = None,
 ) -> Memory:
     """Every sidecar of ``seeds_dir`` and the memory file, read (or recalled from ``cache``
-    when unchanged) and combined."""
+    when unchanged) and combined. ``seed_names`` are the seeds found: a sidecar belongs to
+    the seed it is named after, and one that belongs to none is reported."""
     remembered = cache.recall_prefix(_REMEMBERED) if cache is not None else {}
-    sources = [seeds_dir / name for name in sidecar_names(seeds_dir)]
+    owners = {sidecar_for(seeds_dir / name).name: name for name in seed_names}
+    sources = [(seeds_dir / name, "sidecar") for name in sidecar_names(seeds_dir)]
     if memory_file is not None:
-        sources.append(memory_file)
+        sources.append((memory_file, "memory"))
     files: dict[Path, tuple[Entry, ...]] = {}
+    owner_of: dict[Path, str] = {}
     problems: dict[str, list[Problem]] = {}
     broken: set[str] = set()
     fresh: dict[str, object] = {}
-    for path in sources:
-        is_sidecar = path.name.endswith(SUFFIX) and path.parent == seeds_dir
-        owner = path.name.removesuffix(SUFFIX) + ".txt" if is_sidecar else ""
-        entries, found, keep = _read(path, remembered.get(f"{_REMEMBERED}{path}"))
+    for path, kind in sources:
+        owner = owners.get(path.name, "") if kind == "sidecar" else ""
+        owner_of[path] = owner
+        entries, found, keep = _read(path, kind, remembered.get(f"{_REMEMBERED}{path}"))
         if keep is not None:
             fresh[f"{_REMEMBERED}{path}"] = keep
         files[path] = entries
+        if kind == "sidecar" and not owner:
+            found = [*found, _orphan(path)]
         if found:
             problems.setdefault(owner, []).extend(found)
             if owner and any(p.is_error for p in found):
@@ -160,8 +166,7 @@ def load_memory(
     own: dict[str, dict[str, Entry]] = {}
     shared: dict[str, Entry] = {}
     for path, entries in files.items():
-        is_sidecar = path.name.endswith(SUFFIX) and path.parent == seeds_dir
-        owner = path.name.removesuffix(SUFFIX) + ".txt" if is_sidecar else ""
+        owner = owner_of[path]
         for entry in entries:
             if owner:
                 own.setdefault(owner, {})[entry.key] = entry
@@ -188,7 +193,19 @@ def load_memory(
     )
 
 
-def _read(path: Path, remembered: object) -> tuple[tuple[Entry, ...], list[Problem], object | None]:
+def _orphan(path: Path) -> Problem:
+    seed = path.name.removesuffix(SUFFIX) + ".txt"
+    return Problem(
+        path,
+        f"has no seed named {shorten(seed, 60)}: its reviewed sentences still apply wherever "
+        "they appear; rename it if it belongs to a seed, or move its entries to memory.yml",
+        severity="warning",
+    )
+
+
+def _read(
+    path: Path, kind: str, remembered: object
+) -> tuple[tuple[Entry, ...], list[Problem], object | None]:
     """A file's entries: recalled when its size and time are as remembered, else read; while
     it is broken, the last good entries (with its problems and a note). The third value is
     what to remember for next time, if anything."""
@@ -196,7 +213,7 @@ def _read(path: Path, remembered: object) -> tuple[tuple[Entry, ...], list[Probl
     last = _recalled(path, remembered)
     if last is not None and last[0] == stamp:
         return last[1], [], None
-    entries, problems = load_entries(path)
+    entries, problems = load_entries(path, kind)
     if not any(problem.is_error for problem in problems):
         keep = {"stamp": stamp, "entries": [entry.to_json() for entry in entries]}
         return tuple(entries), problems, keep
@@ -230,18 +247,26 @@ def _stamp(path: Path) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}"
 
 
+# Stale corrections reported one by one for a seed; more are counted in one line.
+STALE_SHOWN = 20
+
+
 def stale(memory: Memory, seed: str, keys: Iterable[str]) -> list[Problem]:
     """Entries of a seed's own sidecar whose sentence is no longer in the seed (and that
     are not marked ``gone``), as warnings naming the nearest sentence now there."""
     present = set(keys)
+    candidates = list(present)
+    found = [
+        entry
+        for key, entry in memory.own.get(seed, {}).items()
+        if key not in present and not entry.gone and entry.reviewed
+    ]
     problems = []
-    for key, entry in memory.own.get(seed, {}).items():
-        if key in present or entry.gone or not entry.reviewed:
-            continue
-        closest = process.extractOne(key, list(present), scorer=fuzz.ratio, score_cutoff=60)
+    for entry in found[:STALE_SHOWN]:
+        closest = process.extractOne(entry.key, candidates, scorer=fuzz.ratio, score_cutoff=60)
         hint = ""
         if closest is not None:
-            difference = word_difference(key, closest[0])
+            difference = word_difference(entry.key, closest[0])
             hint = (
                 f"; the closest sentence now is {shorten(closest[0], 100)} "
                 f"({shorten(difference, 100)[1:-1]})"
@@ -252,6 +277,16 @@ def stale(memory: Memory, seed: str, keys: Iterable[str]) -> list[Problem]:
                 "stale correction: its Spanish sentence is no longer in the seed, so it does not "
                 f"apply there{hint}; 'briefings review' marks it gone",
                 entry.line,
+                severity="warning",
+            )
+        )
+    if len(found) > STALE_SHOWN:
+        problems.append(
+            Problem(
+                found[STALE_SHOWN].path,
+                f"{len(found) - STALE_SHOWN} more stale corrections (one warning each for the "
+                f"first {STALE_SHOWN}); 'briefings review' marks them gone",
+                found[STALE_SHOWN].line,
                 severity="warning",
             )
         )

@@ -152,9 +152,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for folder in (self.settings.seeds_dir, self.settings.templates_dir):
             if folder.is_dir():
                 server.watch(str(folder))
-        glossary = self.settings.glossary_file
-        if glossary is not None and glossary.is_file():
-            server.watch(str(glossary))
+        for path in (self.settings.glossary_file, self.settings.memory_file):
+            if path is not None and path.is_file():
+                server.watch(str(path))
         self._stop_watching_area(server, Path(config.docs_dir))
         if not self.dirty and self.briefings >= DIRTY_HINT_BRIEFINGS:
             log.info(

@@ -11,23 +11,30 @@ offered as comments, never applied.
 
 from __future__ import annotations
 
-import json
-import re
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder.build import collect, current_glossary, discover_seeds
+from builder.build import collect, current_glossary, discover_seeds, seed_names
 from builder.cache import TranslationCache
 from builder.config import Settings
-from builder.corrections import Entry, load_entries, machine_digest, sentence_key, sidecar_for
+from builder.corrections import (
+    Entry,
+    dump_entries,
+    load_entries,
+    machine_digest,
+    sentence_key,
+    sidecar_for,
+    yaml_quoted,
+)
 from builder.engines import Engine
 from builder.errors import BriefingError, Problem
 from builder.files import write_if_changed
 from builder.lock import build_lock
 from builder.memory import Memory, load_memory
 from builder.model import Segment, Translation
-from builder.seeds import SeedFile
+from builder.seeds import Discovery, SeedFile
 from builder.sources import Source, read_sources
 from builder.text import shorten
 
@@ -40,6 +47,9 @@ HEADER = """\
 #   to keep it to this briefing.
 # Run 'briefings review {name}' again after the seed changes: your work is kept.
 """
+
+
+NAME_MAX = 255  # bytes in a file name, on the file systems this runs on
 
 
 class ReviewError(BriefingError):
@@ -79,9 +89,8 @@ class ReviewResult:
         )
 
 
-def find_seed(settings: Settings, name: str) -> SeedFile:
+def find_seed(settings: Settings, discovery: Discovery, name: str) -> SeedFile:
     """The seed a user named: its file name, its name without .txt, its slug or a path."""
-    discovery = discover_seeds(settings)
     wanted = Path(name).name
     for seed_file in discovery.files:
         if wanted in (seed_file.name, seed_file.path.stem, seed_file.slug):
@@ -97,8 +106,15 @@ def find_seed(settings: Settings, name: str) -> SeedFile:
 
 def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
     """Write or update the sidecar of the seed called ``name``."""
-    seed_file = find_seed(settings, name)
+    discovery = discover_seeds(settings)
+    seed_file = find_seed(settings, discovery, name)
     sidecar = sidecar_for(seed_file.path)
+    if len(os.fsencode(sidecar.name)) > NAME_MAX:
+        raise ReviewError(
+            f"{seed_file.name}: its name is too long for a corrections file beside it "
+            f"({sidecar.name!r} would pass the {NAME_MAX}-byte limit of file names): "
+            "shorten the seed's file name"
+        )
     with build_lock(settings.cache_dir, wait=settings.lock_wait):
         existing, problems = load_entries(sidecar)
         errors = [p for p in problems if p.is_error]
@@ -106,7 +122,9 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
             raise ReviewError(f"{errors[0]}: fix it first, then review again")
         with TranslationCache(settings.cache_file) as cache:
             glossary, _ = current_glossary(settings, cache)
-            memory = load_memory(settings.seeds_dir, settings.memory_file, cache)
+            memory = load_memory(
+                settings.seeds_dir, settings.memory_file, seed_names(discovery), cache
+            )
             collection = collect(settings, engine, cache, glossary, memory, [seed_file])
         found = list(
             read_sources(
@@ -186,41 +204,11 @@ def _near(memory: Memory, segment: Segment) -> list[str]:
             f"near match ({near.score:.0f}%) in {near.entry.where}, differs by "
             f"{shorten(near.difference, 120)[1:-1]}:"
         )
-        comments.append(f"  en: {_quote(near.entry.en)}")
+        comments.append(f"  en: {yaml_quoted(near.entry.en)}")
     return comments
 
 
 def dump(lines: Sequence[ReviewLine], *, seed: str, name: str) -> str:
     """The review file: YAML that :func:`~builder.corrections.load_entries` reads back."""
-    out = [HEADER.format(seed=seed, name=name)]
-    gone_started = False
-    for line in lines:
-        entry = line.entry
-        if entry.gone and not gone_started:
-            out.append(
-                "\n# No longer in the seed: kept so that nothing you wrote is lost (they still"
-                "\n# apply where the same sentence appears). Delete them when you are done.\n"
-            )
-            gone_started = True
-        out.append("\n")
-        out += [f"# {_one_line(comment)}\n" for comment in line.comments]
-        out.append(f"- es: {_quote(entry.es)}\n  en: {_quote(entry.en)}\n")
-        out.append(f"  state: {entry.state or 'reviewed'}\n")
-        if entry.state == "machine":
-            out.append(f"  machine: {_quote(entry.machine)}\n")
-        if entry.scope != "project":
-            out.append(f"  scope: {entry.scope}\n")
-        if entry.gone:
-            out.append("  gone: true\n")
-        if entry.origin:
-            out.append(f"  origin: {_quote(entry.origin)}\n")
-    return "".join(out)
-
-
-def _quote(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _one_line(text: str) -> str:
-    return re.sub(r"\s*\n\s*", " ", text)
+    header = HEADER.format(seed=seed, name=name)
+    return dump_entries(((line.entry, line.comments) for line in lines), header)

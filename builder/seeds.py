@@ -32,6 +32,7 @@ SEED_SUFFIX = ".txt"
 META_KEYS = ("date", "source", "url", "author", "tags", "encoding", "draft")
 DEFAULT_ENCODING = "utf-8"
 DEFAULT_MAX_BYTES = 1 << 20  # a long news article is 50 KB; a book is a mistake
+MAX_TAGS = 50
 # Found in the front matter before the file is decoded: front matter is ASCII in any
 # encoding a seed may reasonably have (UTF-8, Latin-1, Windows-1252).
 _DECLARED_ENCODING = re.compile(rb"^encoding[ \t]*:[ \t]*[\"']?([A-Za-z0-9_.:-]+)", re.MULTILINE)
@@ -405,6 +406,8 @@ def parse_meta(path: Path, front: FrontMatter) -> SeedMeta:
         raise fail("tags", "must be a list of words")
     if any(len(tag) > 100 for tag in tags):
         raise fail("tags", "has a tag longer than 100 characters")
+    if len(set(tags)) > MAX_TAGS:
+        raise fail("tags", f"has {len(set(tags))} tags; a briefing may have at most {MAX_TAGS}")
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         raise fail("draft", "must be true or false")

@@ -17,6 +17,9 @@ from builder.model import Seed, Segment
 from builder.seeds import SeedFile, read_seeds
 from builder.segment import segment_seed
 
+# Segments one briefing may have: bounds the size of its page (about 300 bytes a segment).
+MAX_SEGMENTS = 5_000
+
 
 @dataclass(frozen=True)
 class Source:
@@ -73,6 +76,14 @@ def read_sources(
             yield Unreadable(seed_file, (*warnings, *own))
             continue
         title, body = segment_seed(result)
+        count = len(title) + sum(len(paragraph) for paragraph in body)
+        if count > MAX_SEGMENTS:
+            message = (
+                f"has {count:,} sentences; a briefing may have at most {MAX_SEGMENTS:,} "
+                "(a news article has about 50): split the seed"
+            )
+            yield Unreadable(seed_file, (*warnings, Problem(seed_file.path, message), *own))
+            continue
         source = Source(result, title, body, ())
         found = stale(memory, seed_file.name, source.keys())
         yield Source(result, title, body, (*warnings, *own, *found))

@@ -247,7 +247,7 @@ class Manifest:
         digests: dict[str, str] = {}
         stamps: dict[str, str] = {}
         names = set(os.listdir(seeds_dir))
-        written = set(os.listdir(area)) if area.is_dir() else set()
+        written = _regular_files(area)
         for seed_file in seed_files:
             name = seed_file.name
             has_sidecar = sidecar_for(seed_file.path).name in names
@@ -327,6 +327,16 @@ class WritePlan:
     remove: tuple[str, ...]
     interim: str | None  # the manifest to write first, when new files appear
     manifest: str  # the manifest to write last
+
+
+def _regular_files(folder: Path) -> set[str]:
+    """Names of the regular files in ``folder``: a page replaced by a pipe or a link is
+    not a page (MkDocs would block reading the one, or leave the folder through the other)."""
+    try:
+        with os.scandir(folder) as listing:
+            return {entry.name for entry in listing if entry.is_file(follow_symlinks=False)}
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
 
 
 def inside_area(area: Path, relative: str) -> bool:

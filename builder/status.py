@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from builder.errors import Problem
 from builder.state import PageRecord
 from builder.text import printable
 
@@ -114,17 +113,12 @@ class ArchiveStatus:
 
 def archive_status(
     records: Mapping[str, PageRecord],
-    problems: Iterable[Problem],
+    errors: Mapping[str, str],
     changed_at: str = "",
     changes: Iterable[tuple[str, str, str, str]] = (),
 ) -> ArchiveStatus:
-    """The status of every briefing the manifest records, and of seeds that failed."""
-    errors: dict[str, str] = {}
-    for problem in problems:
-        if problem.is_error:
-            errors.setdefault(
-                problem.path.name.replace(".corrections.yml", ".txt"), problem.message
-            )
+    """The status of every briefing the manifest records, and of seeds that failed;
+    ``errors`` holds why each seed that failed this time failed, by seed file name."""
     briefings = [
         BriefingStatus(
             seed=name,

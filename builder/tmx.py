@@ -9,7 +9,8 @@ defusedxml refuses entity expansion and external references.
 
 from __future__ import annotations
 
-import json
+import os
+import stat
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
@@ -22,17 +23,17 @@ from defusedxml import DefusedXmlException
 
 from builder import __version__
 from builder.clock import build_time
-from builder.corrections import Entry, load_entries, sentence_key
-from builder.errors import BriefingError, InputError
+from builder.corrections import MAX_BYTES, Entry, dump_entries, load_entries, sentence_key
+from builder.errors import BriefingError
 from builder.export import segment_records
-from builder.files import read_regular, write_if_changed
+from builder.files import describe_os_error, write_if_changed
 from builder.memory import Memory
 from builder.model import Briefing
 from builder.text import clean_line, make_safe, shorten
 
 TMX_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MAX_TMX_BYTES = 512 << 20
+MAX_UNIT_CHARS = 20_000  # a long paragraph; anything longer is not a translation unit
 # Inline elements whose content is the original document's markup, not text.
 _NATIVE_CODE = {"bpt", "ept", "ph", "it", "ut"}
 
@@ -100,45 +101,75 @@ class Unit:
 
 def read_tmx(path: Path) -> tuple[list[Unit], Counter[str]]:
     """The Spanish/English units of a TMX file, and the units skipped while reading, by
-    reason."""
+    reason. The file is read as a stream, a unit at a time, so its size costs no memory."""
+    units: list[Unit] = []
+    skipped: Counter[str] = Counter()
     try:
-        data = read_regular(path, MAX_TMX_BYTES)
-        root = SafeET.fromstring(data)
-    except InputError as error:
-        raise TmxError(f"{str(path)!r} {error}") from None
-    except (ET.ParseError, DefusedXmlException, ValueError) as error:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a pipe never blocks
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise TmxError(f"{str(path)!r} is not a regular file")
+        with os.fdopen(fd, "rb") as handle:
+            events = SafeET.iterparse(handle, events=("start", "end"))
+            _, root = next(events)
+            if root.tag != "tmx":
+                raise TmxError(f"{str(path)!r} is not a TMX file (no <tmx>)")
+            number = 0
+            for event, element in events:
+                if event != "end" or element.tag != "tu":
+                    continue
+                number += 1
+                unit, why = _unit(element, number)
+                if unit is not None:
+                    units.append(unit)
+                else:
+                    skipped[why] += 1
+                root.clear()  # what was read is not kept
+    except OSError as error:
+        raise TmxError(f"{str(path)!r} {describe_os_error(error, path)}") from None
+    except (ET.ParseError, DefusedXmlException, ValueError, LookupError, StopIteration) as error:
         raise TmxError(
             f"{str(path)!r} is not a TMX file this can read ({shorten(error, 100)[1:-1]})"
         ) from None
-    if root.tag != "tmx" or root.find("body") is None:
-        raise TmxError(f"{str(path)!r} is not a TMX file (no <tmx> with a <body>)")
-    units: list[Unit] = []
-    skipped: Counter[str] = Counter()
-    for number, tu in enumerate(root.iter("tu"), start=1):
-        texts: dict[str, str] = {}
-        for tuv in tu.findall("tuv"):
-            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()
-            seg = tuv.find("seg")
-            if seg is None:
-                continue
-            for code in ("es", "en"):
-                if lang == code or lang.startswith(f"{code}-") or lang.startswith(f"{code}_"):
-                    texts.setdefault(code, clean_line(seg_text(seg)))
-        if not texts.get("es") or not texts.get("en"):
-            skipped["without both a Spanish and an English text"] += 1
-            continue
-        origin = next((p.text for p in tu.findall("prop") if p.get("type") == "x-origin"), None)
-        units.append(Unit(texts["es"], texts["en"], number, machine=origin == "machine"))
     return units, skipped
 
 
+def _unit(tu: ET.Element, number: int) -> tuple[Unit | None, str]:
+    """One <tu> as a unit, or why it is skipped."""
+    texts: dict[str, str] = {}
+    for tuv in tu.findall("tuv"):
+        lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()
+        seg = tuv.find("seg")
+        if seg is None:
+            continue
+        for code in ("es", "en"):
+            if lang == code or lang.startswith((f"{code}-", f"{code}_")):
+                texts.setdefault(code, clean_line(seg_text(seg)))
+    es, en = texts.get("es", ""), texts.get("en", "")
+    if not es or not en:
+        return None, "without both a Spanish and an English text"
+    if max(len(es), len(en)) > MAX_UNIT_CHARS:
+        return None, f"longer than {MAX_UNIT_CHARS:,} characters (not a sentence or paragraph)"
+    origin = next((p.text for p in tu.findall("prop") if p.get("type") == "x-origin"), None)
+    return Unit(es, en, number, machine=origin == "machine"), ""
+
+
 def seg_text(seg: ET.Element) -> str:
-    """The text of a <seg>: its words, without the inline codes of the original format."""
-    parts = [seg.text or ""]
-    for child in seg:
-        if child.tag not in _NATIVE_CODE:
-            parts.append(seg_text(child))
-        parts.append(child.tail or "")
+    """The text of a <seg>: its words, without the inline codes of the original format.
+    (Walked with a stack: a translator's file may nest inline elements deeply.)"""
+    parts: list[str] = []
+    stack: list[tuple[ET.Element, bool]] = [(seg, False)]
+    while stack:
+        element, done = stack.pop()
+        if done:  # after its children: the text that follows it
+            parts.append(element.tail or "")
+            continue
+        if element is not seg:
+            stack.append((element, True))
+            if element.tag in _NATIVE_CODE:
+                continue
+        parts.append(element.text or "")
+        stack.extend((child, False) for child in reversed(element))
     return "".join(parts)
 
 
@@ -167,7 +198,7 @@ def import_units(
     replace: bool = False,
 ) -> ImportResult:
     """Add the units whose Spanish is in the archive to ``memory_file``."""
-    existing, problems = load_entries(memory_file)
+    existing, problems = load_entries(memory_file, "memory")
     errors = [p for p in problems if p.is_error]
     if errors:
         raise TmxError(f"{errors[0]}: fix it first, then import again")
@@ -198,19 +229,24 @@ def import_units(
         kept[key] = Entry(unit.es, unit.en, memory_file, 0, "reviewed", origin=origin)
         taken_now.add(key)
     taken = len(taken_now)
-    written = write_if_changed(memory_file, dump_memory(kept.values())) if taken else False
+    text = dump_memory(kept.values())
+    if len(text.encode("utf-8")) > MAX_BYTES["memory"]:
+        raise TmxError(
+            f"{memory_file.name} would be {len(text.encode()) >> 20} MB, over its limit of "
+            f"{MAX_BYTES['memory'] >> 20} MB: import fewer units (nothing was written)"
+        )
+    written = write_if_changed(memory_file, text) if taken else False
     return ImportResult(memory_file, taken, skipped, written)
 
 
+MEMORY_HEADER = (
+    "# The project's translation memory: reviewed English for Spanish sentences, applied\n"
+    "# wherever the same sentence appears. 'briefings import FILE.tmx' adds to it; your\n"
+    "# comments above an entry are kept.\n"
+)
+
+
 def dump_memory(entries: Iterable[Entry]) -> str:
-    """``memory.yml``: reviewed pairs, one entry each, sorted by Spanish."""
-    out = [
-        "# The project's translation memory: reviewed English for Spanish sentences, applied\n"
-        "# wherever the same sentence appears. 'briefings import FILE.tmx' adds to it.\n"
-    ]
-    for entry in sorted(entries, key=lambda e: (e.key, e.en)):
-        out.append(f"\n- es: {json.dumps(entry.es, ensure_ascii=False)}\n")
-        out.append(f"  en: {json.dumps(entry.en, ensure_ascii=False)}\n")
-        if entry.origin:
-            out.append(f"  origin: {json.dumps(entry.origin, ensure_ascii=False)}\n")
-    return "".join(out)
+    """``memory.yml``: its entries, every field and note kept, sorted by Spanish."""
+    ordered = sorted(entries, key=lambda e: (e.key, e.en))
+    return dump_entries(((entry, ()) for entry in ordered), MEMORY_HEADER)

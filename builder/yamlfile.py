@@ -98,7 +98,7 @@ def _explain(error: yaml.MarkedYAMLError) -> str:
     for needle, words in _PROBLEMS:
         if needle in problem:
             return f"is not valid YAML: {words}"
-    return f"is not valid YAML ({problem})"
+    return f"is not valid YAML ({shorten(problem, 100)[1:-1]})"
 
 
 class _Builder:

@@ -306,7 +306,7 @@ def test_status_text_and_json(make_project: ProjectFactory) -> None:
         encoding="utf-8",
     )
     result = run_cli(project, "status", "--unknown", fake=True)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # rota.txt has an error
     lines = result.stdout.splitlines()
     assert lines[0].split() == [
         "seed",
@@ -326,6 +326,10 @@ def test_status_text_and_json(make_project: ProjectFactory) -> None:
         "1 stale correction; 1 not built this time; 1 distinct unknown word"
     )
     data = json.loads(run_cli(project, "status", "--format", "json", fake=True).stdout)
+    assert [p["file"].rsplit("/", 1)[-1] for p in data["problems"]] == [
+        "a.corrections.yml",
+        "rota.txt",
+    ]
     assert [b["seed"] for b in data["briefings"]] == ["a.txt", "b.txt", "borrador.txt", "rota.txt"]
     assert data["briefings"][0]["stale_corrections"] == 1
     assert data["briefings"][3]["error"].startswith("front matter 'date'")

@@ -6,6 +6,7 @@ generated tests (test_generated_*.py) hunt for more members of the same classes.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -466,3 +467,251 @@ def test_config_errors_are_reported_together(make_project: ProjectFactory) -> No
     )
     assert mkdocs.returncode == 1
     assert mkdocs.stderr.count("Plugin 'briefings' option") == 4
+
+
+# Found by an attacker's pass over the first version of all this (one test per finding).
+
+
+def test_a_folder_where_an_editors_file_should_be_is_that_files_error(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"a.txt": GOOD, "b.txt": GOOD})
+    (project / "seeds" / "b.corrections.yml").mkdir()
+    (project / "glossary.yml").mkdir()
+    (project / "memory.yml").mkdir()
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[:3] == [
+        "ERROR: glossary.yml: is a folder, not a text file",
+        "ERROR: memory.yml: is a folder, not a text file",
+        "ERROR: seeds/b.corrections.yml: is a folder, not a text file",
+    ]
+    assert (settings_for(project).area / "a.md").is_file()
+
+
+def test_export_writes_through_devices_pipes_and_links(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project({"a.txt": GOOD})
+    device = tmp_path / "null"
+    os.mknod(device, 0o666 | 0o020000, os.makedev(1, 3))  # a character device, like /dev/null
+    assert run_cli(project, "export", "-o", str(device), fake=True).returncode == 0
+    assert device.is_char_device()
+    target = tmp_path / "real.jsonl"
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    assert run_cli(project, "export", "-o", str(link), fake=True).returncode == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8").count("\n") == 2
+    to_stdout = run_cli(project, "export", "-o", "/dev/stdout", fake=True)
+    assert to_stdout.returncode == 0 and to_stdout.stdout.count('"seed": "a.txt"') == 2
+
+
+def test_a_pipe_in_place_of_a_page_is_replaced_not_read(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": GOOD})
+    area = settings_for(project).area
+    assert run_cli(project, "build", fake=True).returncode == 0
+    (area / "a.md").unlink()
+    os.mkfifo(area / "a.md")
+    assert run_cli(project, "build", fake=True).returncode == 0  # run_cli fails a hang
+    assert (area / "a.md").is_file() and "El perro come" in (area / "a.md").read_text("utf-8")
+
+
+def test_corrections_follow_seeds_of_any_suffix_case_and_orphans_are_named(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project({"Uno.TXT": GOOD})
+    (project / "seeds" / "Uno.corrections.yml").write_text(
+        "- es: El perro come en la casa grande.\n  en: The hound eats.\n  scope: seed\n",
+        encoding="utf-8",
+    )
+    (project / "seeds" / "unoo.corrections.yml").write_text(
+        "- es: Una frase.\n  en: A sentence.\n", encoding="utf-8"
+    )
+    report = build(settings_for(project), engine=FakeEngine())
+    assert "The hound eats." in (settings_for(project).area / "uno.md").read_text("utf-8")
+    assert [p.message for p in report.problems] == [
+        "has no seed named 'unoo.txt': its reviewed sentences still apply wherever they "
+        "appear; rename it if it belongs to a seed, or move its entries to memory.yml"
+    ]
+    (project / "seeds" / "Uno.corrections.yml").write_text(
+        "- es: El perro come\n  en: x\n  state: bogus\n", encoding="utf-8"
+    )
+    report = build(settings_for(project), engine=FakeEngine())
+    assert ("Uno.corrections.yml", True) in [(p.path.name, p.is_error) for p in report.problems]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            '- es: "El perro come en la casa grande."\n  en: "The hound eats."\n'
+            '  machine: "0123456789"\n',
+            "has a 'machine:' line but no 'state:'",
+        ),
+        (
+            '- es: "El perro come en la casa grande."\n  en: "The hound eats."\n  state: machine\n',
+            "'state: machine' needs the 'machine:' line",
+        ),
+    ],
+)
+def test_a_half_edited_review_entry_is_an_error_not_a_guess(
+    make_project: ProjectFactory, entry: str, message: str
+) -> None:
+    project = make_project({"a.txt": GOOD})
+    (project / "seeds" / "a.corrections.yml").write_text(entry, encoding="utf-8")
+    report = build(settings_for(project), engine=FakeEngine())
+    assert next(p.message for p in report.problems if p.is_error).startswith(message)
+    refused = run_cli(project, "review", "a.txt", fake=True)
+    assert refused.returncode == 2 and "fix it first" in refused.stderr
+    assert (project / "seeds" / "a.corrections.yml").read_text(encoding="utf-8") == entry
+
+
+def test_review_and_import_keep_an_editors_comments_and_fields(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project({"a.txt": GOOD})
+    assert run_cli(project, "review", "a.txt", fake=True).returncode == 0
+    sidecar = project / "seeds" / "a.corrections.yml"
+    text = sidecar.read_text(encoding="utf-8")
+    sidecar.write_text(
+        text.replace(
+            '- es: "Una nota buena."',
+            '# Ana: check the title with the desk\n- es: "Una nota buena."',
+        ),
+        encoding="utf-8",
+    )
+    assert run_cli(project, "review", "a.txt", fake=True).returncode == 0
+    assert '# Ana: check the title with the desk\n- es: "Una nota buena."' in sidecar.read_text(
+        encoding="utf-8"
+    )
+    memory = project / "memory.yml"
+    memory.write_text(
+        "# Team memory, kept by Ana.\n"
+        "# Agreed with the desk in June.\n"
+        '- es: "El perro come en la casa grande."\n  en: "The dog eats in the big house."\n',
+        encoding="utf-8",
+    )
+    tmx = tmp_path / "t.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="es"><seg>Una nota buena.</seg>'
+        '</tuv><tuv xml:lang="en"><seg>A good note.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    result = run_cli(project, "import", str(tmx), fake=True)
+    assert result.returncode == 0, result.stderr
+    text = memory.read_text(encoding="utf-8")
+    assert '# Agreed with the desk in June.\n- es: "El perro come' in text
+    assert '- es: "Una nota buena."\n  en: "A good note."' in text
+    memory.write_text(text + '\n- es: "Otra."\n  en: "Other."\n  scope: seed\n', "utf-8")
+    report = build(settings_for(project), engine=FakeEngine())
+    assert "'scope: seed' is for a seed's corrections file" in report.problems[0].message
+
+
+def test_an_import_that_would_outgrow_the_memory_writes_nothing(
+    make_project: ProjectFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project({"a.txt": GOOD})
+    english = "x " * 40_000  # within one unit's limit, over a small memory limit below
+    tmx = tmp_path / "big.tmx"
+    tmx.write_text(
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="es"><seg>Una nota buena.</seg>'
+        f'</tuv><tuv xml:lang="en"><seg>{english[:19_000]}</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    yml = project / "mkdocs.yml"
+    result = run_cli(project, "import", str(tmx), fake=True)
+    assert result.returncode == 0  # 19,000 characters fit the 64 MB memory
+    assert (project / "memory.yml").stat().st_size < 64 << 20
+    huge = tmp_path / "huge.tmx"
+    huge.write_text(
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="es"><seg>Una nota buena.</seg>'
+        f'</tuv><tuv xml:lang="en"><seg>{english}</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    result = run_cli(project, "import", str(huge), "--replace", fake=True)
+    assert "longer than 20,000 characters" in result.stderr
+    assert yml.is_file()
+
+
+def test_pathological_sentences_tags_and_lengths_are_bounded(make_project: ProjectFactory) -> None:
+    project = make_project(
+        {
+            "comillas.txt": "Título.\n" + "«a. " * 60_000 + "\n",  # quadratic in sentencex
+            "etiquetas.txt": "---\ntags: ["
+            + ", ".join(f"t{n}" for n in range(200))
+            + "]\n---\nT\nB.\n",
+            "frases.txt": "Título.\n" + "Una. " * 6_000 + "\n",
+            "good.txt": GOOD,
+        }
+    )
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert errors == [
+        "ERROR: seeds/etiquetas.txt:2: front matter 'tags' has 200 tags; a briefing may have "
+        "at most 50",
+        "ERROR: seeds/frases.txt: has 6,001 sentences; a briefing may have at most 5,000 (a "
+        "news article has about 50): split the seed",
+    ]
+    assert (settings_for(project).area / "comillas.md").is_file()
+
+
+def test_tmx_deep_nesting_and_odd_encodings(make_project: ProjectFactory, tmp_path: Path) -> None:
+    project = make_project({"a.txt": GOOD})
+    deep = tmp_path / "deep.tmx"
+    deep.write_text(
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="es"><seg>'
+        + "<hi>" * 5000
+        + "Una nota buena."
+        + "</hi>" * 5000
+        + '</seg></tuv><tuv xml:lang="en"><seg>A good note.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    result = run_cli(project, "import", str(deep), fake=True)
+    assert result.returncode == 0, result.stderr
+    assert "took 1 reviewed translations" in result.stderr
+    odd = tmp_path / "odd.tmx"
+    odd.write_text('<?xml version="1.0" encoding="rot13"?><tmx/>', encoding="utf-8")
+    result = run_cli(project, "import", str(odd), fake=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "is not a TMX file this can read" in result.stderr
+
+
+def test_messages_stay_short_and_counts_honest(make_project: ProjectFactory) -> None:
+    long_tag = "!" + "x" * 200_000 + "!y 1"
+    project = make_project({"a.txt": front(f"date: {long_tag}"), "b.txt": GOOD})
+    stale = "".join(f"- es: Frase {n} que ya no está.\n  en: Gone {n}.\n" for n in range(500))
+    (project / "seeds" / "b.corrections.yml").write_text(stale, encoding="utf-8")
+    result = run_cli(project, "build", fake=True)
+    assert max(len(line) for line in result.stderr.splitlines()) < 600
+    lines = result.stderr.splitlines()
+    assert sum("stale correction:" in line for line in lines) == 20
+    assert any("480 more stale corrections" in line for line in lines)
+    # A seed that fails keeps its last good page, and the summary counts it.
+    (project / "seeds" / "a.txt").write_text(GOOD, encoding="utf-8")
+    assert run_cli(project, "build", fake=True).returncode == 0
+    (project / "seeds" / "a.txt").write_text(front("date: nunca"), encoding="utf-8")
+    result = run_cli(project, "build", fake=True)
+    assert result.stderr.splitlines()[-1].startswith("briefings: 2 briefings (0 rebuilt)")
+
+
+def test_status_exits_1_on_errors_and_json_lists_problems(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": GOOD, "rota.txt": front("date: nunca")})
+    result = run_cli(project, "status", "--format", "json", fake=True)
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert problems[0]["severity"] == "error" and problems[0]["file"].endswith("rota.txt")
+
+
+def test_a_pipe_for_a_template_never_hangs_check(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": GOOD})
+    (project / "templates" / "index.md.j2").unlink()
+    os.mkfifo(project / "templates" / "index.md.j2")
+    result = run_cli(project, "check")
+    assert "templates/index.md.j2: is a named pipe, not a text file (error)" in result.stdout
+
+
+def test_bidirectional_overrides_are_removed_with_a_warning(tmp_path: Path) -> None:
+    seed, warnings = read_seed(read_text_seed(tmp_path, "T \u202etxet\u202c.\nB.\n"))
+    assert seed.title == "T txet ."
+    assert warnings[0].message.startswith("2 characters that cannot be shown (U+202E, U+202C)")
