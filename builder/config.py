@@ -56,6 +56,8 @@ class BriefingsConfig(base.Config):
     libre_url = c.Optional(c.URL())
     request_timeout = c.Type(int, default=30)
     retry_seconds = c.Type(int, default=60)
+    search = c.Type(bool, default=True)  # a Pagefind index of the briefings (builder/search.py)
+    search_shard_size = c.Type(int, default=500)  # briefings per Pagefind run
 
 
 @dataclass(frozen=True)

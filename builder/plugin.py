@@ -12,10 +12,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
+from builder.search import SearchIndex
 
 log = get_plugin_logger("briefings")
 # From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
@@ -27,6 +30,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     """Builds the briefing pages into ``docs_dir`` before MkDocs reads it."""
 
     settings: Settings | None = None
+    search: SearchIndex | None = None
     dirty = False
     briefings = 0
 
@@ -47,6 +51,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             )
         except BriefingError as error:
             raise PluginError(str(error)) from None
+        if self.config.search and self.search is None:
+            self.search = SearchIndex(shard_size=self.config.search_shard_size)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -61,6 +67,33 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             log.warning(str(problem))
         log.info(report.summary())
         self.briefings = report.briefings
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if self.search is not None:
+            pages = [file.dest_uri for file in files.documentation_pages()]
+            self.search.start_build(Path(config.site_dir), pages, dirty=self.dirty)
+        return files
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.search is not None:
+            self.search.add_page(page.file.dest_uri, page.content or "")
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search is None:
+            return
+        report = self.search.finish_build()
+        for problem in report.problems:
+            log.warning(problem)
+        log.info(report.summary())
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.search is not None:
+            self.search.abort_build()
+
+    def on_shutdown(self) -> None:
+        if self.search is not None:
+            self.search.close()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -19,6 +19,8 @@ ALLOWED_ATTRS = {
     "title",
     "data-origin",
     "aria-label",
+    "data-pagefind-body",
+    "data-pagefind-meta",
 }
 
 
