@@ -408,6 +408,12 @@ class SearchIndex:
             self._runner.forget()
 
     def _shard_with_room(self) -> Shard:
+        """The shard new pages go to: the last one while it has room (not yet handed to
+        Pagefind in this build), else a new one."""
+        if self._open is None and self._shards:
+            last = self._shards[max(self._shards)]
+            if len(last.pages) < self.shard_size and not last.submitted:
+                self._open = last
         if self._open is None or len(self._open.pages) >= self.shard_size:
             number = max(self._shards, default=-1) + 1
             self._open = self._shards[number] = Shard(number)

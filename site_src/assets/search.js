@@ -66,7 +66,7 @@
     type: "search",
     class: "md-search__input",
     name: "query",
-    "aria-label": "Search the briefings, in Spanish or English",
+    "aria-label": "Search the briefings",
     placeholder: "Search",
     autocapitalize: "off",
     autocorrect: "off",
