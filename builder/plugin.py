@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
-from builder.search import SearchIndex
+from builder.search import SearchIndex, SearchReport
 
 log = get_plugin_logger("briefings")
 # From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
@@ -31,10 +31,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     settings: Settings | None = None
     search: SearchIndex | None = None
+    command = "build"
     dirty = False
     briefings = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -82,7 +84,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search is None:
             return
-        report = self.search.finish_build()
+        if self.command == "serve":  # show the pages now; search follows in a moment
+            self.search.finish_build_in_background(self._report_search)
+        else:
+            self._report_search(self.search.finish_build())
+
+    def _report_search(self, report: SearchReport) -> None:
         for problem in report.problems:
             log.warning(problem)
         log.info(report.summary())

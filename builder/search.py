@@ -33,7 +33,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -168,7 +168,7 @@ class _Runner:
             (folder / "pagefind.json").write_text(
                 json.dumps(pagefind_config(language), indent=1), encoding="utf-8"
             )
-        self.jobs: queue.Queue[tuple[Path, Path, int] | None] = queue.Queue()
+        self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self.lock = threading.Lock()
         self.built: dict[tuple[str, int], bool] = {}  # (language, shard) -> bundle in place
         self.problems: list[str] = []
@@ -181,7 +181,12 @@ class _Runner:
         return self.work / "pages" / str(number)
 
     def submit(self, number: int, bundles: Path) -> None:
-        self.jobs.put((self.pages(number), bundles, number))
+        """Index shard ``number`` in every language, after the work already queued."""
+        self.jobs.put(lambda: self._index_shard(self.pages(number), bundles, number))
+
+    def then(self, job: Callable[[], None]) -> None:
+        """Run ``job`` in the runner's thread once the work queued before it is done."""
+        self.jobs.put(job)
 
     def wait(self) -> None:
         self.jobs.join()
@@ -205,13 +210,18 @@ class _Runner:
             try:
                 if job is None:
                     return
-                pages, bundles, number = job
-                for language in LANGUAGES:
-                    ok = self._index(pages, bundles / language, number, language)
-                    with self.lock:
-                        self.built[(language, number)] = ok
+                job()
+            except Exception as error:  # reported with the build; the thread must go on
+                log.debug("search: indexing failed", exc_info=True)
+                self._fail(f"search: indexing failed: {error!r}")
             finally:
                 self.jobs.task_done()
+
+    def _index_shard(self, pages: Path, bundles: Path, number: int) -> None:
+        for language in LANGUAGES:
+            ok = self._index(pages, bundles / language, number, language)
+            with self.lock:
+                self.built[(language, number)] = ok
 
     def _index(self, pages: Path, bundles: Path, number: int, language: str) -> bool:
         """Index one shard in one language into ``bundles/<number>/``, replacing what was there."""
@@ -306,6 +316,7 @@ class SearchIndex:
             return
         if self._runner is None:
             self._runner = _Runner(self.executable)
+        self._runner.wait()  # the last build's index, if it was left to finish alone
         if not dirty or not self._shards:
             self._reset()
             return
@@ -340,49 +351,68 @@ class SearchIndex:
         target.write_text(staged_document(content), encoding="utf-8")
         shard.dirty = True
         if shard is self._open and len(shard.pages) >= self.shard_size:
-            self._submit(shard)
+            self._submit(shard, build)
             self._open = None
 
     def finish_build(self) -> SearchReport:
         """Index what is left, wait for Pagefind and publish ``shards.json``."""
+        publish = self._finish()
+        if self._runner is not None:
+            self._runner.wait()
+        return publish()
+
+    def finish_build_in_background(self, report_to: Callable[[SearchReport], None]) -> None:
+        """Like :meth:`finish_build`, but return at once and hand the report to ``report_to``
+        from the runner's thread: ``mkdocs serve`` shows the pages without waiting for the
+        index, and the next build waits for it before changing it."""
+        publish = self._finish()
+        if self._runner is None:
+            report_to(publish())
+        else:
+            self._runner.then(lambda: report_to(publish()))
+
+    def _finish(self) -> Callable[[], SearchReport]:
+        """Hand every changed shard to Pagefind; return what publishes the result after."""
         started = time.perf_counter()
         build, runner = self._build, self._runner
         if build is None or runner is None:
+            self._build = None
             message = f"search index not built: Pagefind is not installed; {INSTALL_HINT}"
-            return SearchReport(0, 0, 0, 0.0, 0.0, (message,))
+            return lambda: SearchReport(0, 0, 0, 0.0, 0.0, (message,))
         self._adopt_unrendered_pages(build)
+        self._build = None
         for shard in sorted(self._shards.values(), key=lambda s: s.number):
             if shard.dirty and not shard.submitted:
-                self._submit(shard)
-        self._open = None
-        runner.wait()
-        for shard in self._shards.values():
+                self._submit(shard, build)
             shard.dirty = shard.submitted = False
-        with runner.lock:
-            problems = [*build.problems, *runner.problems]
-            runner.problems.clear()
-            seconds, runner.seconds = runner.seconds, 0.0
-            built = dict(runner.built)
-        shards = {
-            language: [
-                f"{language}/{number}/"
-                for number in sorted(self._shards)
-                if built.get((language, number))
-            ]
-            for language in LANGUAGES
-        }
-        _publish(build.site_dir / BUNDLE_DIR, shards)
-        if any(len(found) < len(self._shards) for found in shards.values()):
-            problems.append("search: some shards have no index, so search misses their briefings")
-        self._build = None
-        return SearchReport(
-            briefings=len(self._where),
-            shards=len(self._shards),
-            indexed=build.indexed,
-            seconds=seconds,
-            waited=time.perf_counter() - started,
-            problems=tuple(problems),
-        )
+        self._open = None
+        numbers, briefings = sorted(self._shards), len(self._where)
+
+        def publish() -> SearchReport:
+            with runner.lock:
+                problems = [*build.problems, *runner.problems]
+                runner.problems.clear()
+                seconds, runner.seconds = runner.seconds, 0.0
+                built = dict(runner.built)
+            shards = {
+                language: [f"{language}/{n}/" for n in numbers if built.get((language, n))]
+                for language in LANGUAGES
+            }
+            _publish(build.site_dir / BUNDLE_DIR, shards)
+            if any(len(found) < len(numbers) for found in shards.values()):
+                problems.append(
+                    "search: some shards have no index, so search misses their briefings"
+                )
+            return SearchReport(
+                briefings=briefings,
+                shards=len(numbers),
+                indexed=build.indexed,
+                seconds=seconds,
+                waited=time.perf_counter() - started,
+                problems=tuple(problems),
+            )
+
+        return publish
 
     def abort_build(self) -> None:
         """The build failed: let Pagefind finish and forget the shards; the next build
@@ -419,12 +449,12 @@ class SearchIndex:
             self._open = self._shards[number] = Shard(number)
         return self._open
 
-    def _submit(self, shard: Shard) -> None:
-        if self._runner is None or self._build is None:
+    def _submit(self, shard: Shard, build: _Build) -> None:
+        if self._runner is None:
             return
         shard.submitted = True
-        self._build.indexed += 1
-        self._runner.submit(shard.number, self._build.site_dir / BUNDLE_DIR)
+        build.indexed += 1
+        self._runner.submit(shard.number, build.site_dir / BUNDLE_DIR)
 
     def _drop(self, dest_uri: str) -> None:
         number = self._where.pop(dest_uri)

@@ -22,6 +22,7 @@ from builder.search import (
     LANGUAGES,
     MANIFEST_NAME,
     SearchIndex,
+    SearchReport,
     exclusions,
     find_pagefind,
     is_searchable,
@@ -172,8 +173,8 @@ def test_briefings_are_indexed_in_shards_one_index_per_language(
     assert (report.briefings, report.shards, report.indexed) == (5, 3, 3)
     assert manifest(site) == {lang: [f"{lang}/{n}/" for n in range(3)] for lang in LANGUAGES}
     spanish, english = indexed(site, "es"), indexed(site, "en")
-    assert sorted(spanish) == sorted(english) == sorted(f"/briefings/{s}/" for s in
-        ("uno", "dos", "tres", "cuatro", "cinco"))  # fmt: skip
+    urls = sorted(f"/briefings/{slug}/" for slug in ("uno", "dos", "tres", "cuatro", "cinco"))
+    assert sorted(spanish) == sorted(english) == urls
     # Each index holds its own language only, without the notice, hidden text or ¶ marks.
     assert spanish["/briefings/dos/"] == "Lluvia en la costa. Lluvia en la costa Texto."
     assert english["/briefings/dos/"] == "Rain on the coast. Rain on the coast Text."
@@ -225,6 +226,21 @@ def test_only_the_changed_shard_is_indexed_again(search_index: SearchIndex, tmp_
     after = {p: p.stat().st_ino for p in (site / "pagefind").glob("*/*")}
     assert {p.name for p in before if before[p] != after[p]} == {"1"}
     assert indexed(site, "es")["/briefings/tres/"].startswith("El gato come.")
+
+
+@requires_pagefind
+def test_in_the_background_the_report_follows_and_the_next_build_waits(
+    search_index: SearchIndex, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    reports: list[SearchReport] = []
+    search_index.start_build(site, list(PAGES), dirty=False)
+    for dest_uri, (es, en) in PAGES.items():
+        search_index.add_page(dest_uri, briefing_body(es, en))
+    search_index.finish_build_in_background(reports.append)
+    search_index.start_build(site, list(PAGES), dirty=True)  # waits for the index
+    assert [(r.briefings, r.shards, r.problems) for r in reports] == [(5, 3, ())]
+    assert len(indexed(site, "es")) == 5
 
 
 @requires_pagefind
