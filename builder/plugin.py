@@ -54,7 +54,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         except BriefingError as error:
             raise PluginError(str(error)) from None
         if self.config.search and self.search is None:
-            self.search = SearchIndex(shard_size=self.config.search_shard_size)
+            self.search = SearchIndex(
+                self.settings.cache_dir / "search", shard_size=self.config.search_shard_size
+            )
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

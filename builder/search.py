@@ -13,8 +13,9 @@ Readers fetch nothing of it until they search, and then only the chunks their wo
   the build within its memory budget; the browser merges the shards of a language.
 - MkDocs renders on one core. Each shard is handed to Pagefind, in a thread of its own, as soon
   as its last page is rendered, so most of the indexing overlaps with the rendering.
-- ``mkdocs serve --dirty`` renders only the pages that changed: the shards of those pages are
-  indexed again, the others are kept, so the preview's search stays complete.
+- A shard whose pages did not change is not indexed again: its bundles are kept in the cache
+  (``builder/search_cache.py``), for the next build as for ``mkdocs serve --dirty``, which
+  renders only the pages that changed and so keeps the preview's search complete.
 
 Published layout, in ``site_dir``::
 
@@ -24,6 +25,7 @@ Published layout, in ``site_dir``::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -36,6 +38,15 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from builder.search_cache import (
+    SearchCache,
+    copy_tree,
+    page_digest,
+    replace_folder,
+    shard_digest,
+    write_atomically,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +132,12 @@ def find_pagefind() -> Path | None:
 
 @dataclass
 class Shard:
-    """Up to ``SHARD_SIZE`` briefings indexed together; ``dirty`` until its bundles are built."""
+    """Up to ``shard_size`` briefings indexed together."""
 
     number: int
-    pages: dict[str, None] = field(default_factory=dict)  # dest_uri, in render order
-    dirty: bool = True
-    submitted: bool = False
+    pages: dict[str, str] = field(default_factory=dict)  # dest_uri -> page digest, in order
+    digest: str = ""  # of the bundles it needs, once closed in this build
+    closed: bool = False  # handed over (to Pagefind, or found in the cache) in this build
 
 
 @dataclass(frozen=True)
@@ -135,54 +146,54 @@ class SearchReport:
 
     briefings: int
     shards: int
-    indexed: int  # shards indexed in this build (the others were kept)
+    indexed: int  # shards Pagefind indexed in this build
+    reused: int  # shards whose bundles were already built
     seconds: float  # Pagefind's own time, mostly while MkDocs was still rendering
-    waited: float  # time the build waited for Pagefind after the last page
+    waited: float  # time from the last page to the published index
     problems: tuple[str, ...] = ()
 
     def summary(self) -> str:
         if self.shards == 0 and self.problems:
             return "search: no index built"
-        languages = ", ".join(LANGUAGES)
         return (
             f"search: {self.briefings} briefing{'s' if self.briefings != 1 else ''} in "
-            f"{self.shards} shard{'s' if self.shards != 1 else ''} ({languages}), "
-            f"{self.indexed} indexed in {self.seconds:.2f} s, "
-            f"{self.waited:.2f} s after the last page"
+            f"{self.shards} shard{'s' if self.shards != 1 else ''} ({', '.join(LANGUAGES)}), "
+            f"{self.indexed} indexed, {self.reused} unchanged; "
+            f"Pagefind {self.seconds:.2f} s, {self.waited:.2f} s after the last page"
         )
 
 
+def pagefind_version(executable: Path) -> str:
+    """``pagefind --version``, part of the cache's key."""
+    result = subprocess.run(
+        [str(executable), "--version"], capture_output=True, text=True, timeout=60, check=True
+    )
+    return result.stdout.strip()
+
+
 class _Runner:
-    """Runs Pagefind over staged shards, one run at a time, in a thread of its own.
+    """Runs Pagefind over staged shards, one run at a time, in a thread of its own."""
 
-    Owns a temporary folder: the staged pages of every shard and Pagefind's configurations.
-    """
-
-    def __init__(self, executable: Path) -> None:
+    def __init__(self, executable: Path, cache: SearchCache) -> None:
         self.executable = executable
-        self.work = Path(tempfile.mkdtemp(prefix="briefings-search-"))
-        self.configs = self.work / "config"
+        self.cache = cache
+        self.configs = cache.root / "config"
         for language in LANGUAGES:
             folder = self.configs / language
-            folder.mkdir(parents=True)
+            folder.mkdir(parents=True, exist_ok=True)
             (folder / "pagefind.json").write_text(
                 json.dumps(pagefind_config(language), indent=1), encoding="utf-8"
             )
         self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self.lock = threading.Lock()
-        self.built: dict[tuple[str, int], bool] = {}  # (language, shard) -> bundle in place
         self.problems: list[str] = []
         self.seconds = 0.0
         self.thread = threading.Thread(target=self._work, name="pagefind", daemon=True)
         self.thread.start()
 
-    def pages(self, number: int) -> Path:
-        """The folder of a shard's staged pages (Pagefind's ``--site``)."""
-        return self.work / "pages" / str(number)
-
-    def submit(self, number: int, bundles: Path) -> None:
-        """Index shard ``number`` in every language, after the work already queued."""
-        self.jobs.put(lambda: self._index_shard(self.pages(number), bundles, number))
+    def submit(self, number: int, digest: str) -> None:
+        """Index shard ``number`` in every language into the bundles ``digest``."""
+        self.jobs.put(lambda: self._index_shard(number, digest))
 
     def then(self, job: Callable[[], None]) -> None:
         """Run ``job`` in the runner's thread once the work queued before it is done."""
@@ -191,18 +202,9 @@ class _Runner:
     def wait(self) -> None:
         self.jobs.join()
 
-    def forget(self, number: int | None = None) -> None:
-        """Forget the bundles of one shard (or of all, and their staged pages)."""
-        with self.lock:
-            for key in [k for k in self.built if number is None or k[1] == number]:
-                del self.built[key]
-        if number is None:
-            shutil.rmtree(self.work / "pages", ignore_errors=True)
-
     def stop(self) -> None:
         self.jobs.put(None)
         self.thread.join(timeout=RUN_TIMEOUT)
-        shutil.rmtree(self.work, ignore_errors=True)
 
     def _work(self) -> None:
         while True:
@@ -217,17 +219,17 @@ class _Runner:
             finally:
                 self.jobs.task_done()
 
-    def _index_shard(self, pages: Path, bundles: Path, number: int) -> None:
+    def _index_shard(self, number: int, digest: str) -> None:
+        folder = self.cache.bundles(digest)
+        folder.mkdir(parents=True, exist_ok=True)
         for language in LANGUAGES:
-            ok = self._index(pages, bundles / language, number, language)
-            with self.lock:
-                self.built[(language, number)] = ok
+            if not (folder / language / "pagefind-entry.json").is_file():
+                self._index(self.cache.pages(number), folder, number, language)
 
-    def _index(self, pages: Path, bundles: Path, number: int, language: str) -> bool:
-        """Index one shard in one language into ``bundles/<number>/``, replacing what was there."""
+    def _index(self, pages: Path, folder: Path, number: int, language: str) -> None:
+        """Index one shard in one language into ``folder/<language>/``."""
         started = time.perf_counter()
-        bundles.mkdir(parents=True, exist_ok=True)
-        fresh = Path(tempfile.mkdtemp(prefix=f".{number}.", dir=bundles))
+        fresh = Path(tempfile.mkdtemp(prefix=f".{language}.", dir=folder))
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
         try:
             result = subprocess.run(
@@ -242,37 +244,25 @@ class _Runner:
         except (OSError, subprocess.SubprocessError) as error:
             shutil.rmtree(fresh, ignore_errors=True)
             self._fail(f"search index ({language}, shard {number}) not built: {error}")
-            return False
+            return
         finally:
             with self.lock:
                 self.seconds += time.perf_counter() - started
-        if result.returncode != 0 or not (fresh / "pagefind.js").is_file():
+        if result.returncode != 0 or not (fresh / "pagefind-entry.json").is_file():
             shutil.rmtree(fresh, ignore_errors=True)
             said = " ".join((result.stderr or result.stdout).split())[-500:] or "no message"
             self._fail(
                 f"search index ({language}, shard {number}) not built: Pagefind exited with "
                 f"status {result.returncode}: {said}"
             )
-            return False
+            return
         for name in UNUSED_BUNDLE_FILES:
             (fresh / name).unlink(missing_ok=True)
-        _replace_folder(fresh, bundles / str(number))
-        return True
+        replace_folder(fresh, folder / language)
 
     def _fail(self, message: str) -> None:
         with self.lock:
             self.problems.append(message)
-
-
-def _replace_folder(fresh: Path, target: Path) -> None:
-    """Put ``fresh`` in the place of ``target`` (a folder this module wrote, or nothing)."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        os.replace(target, old / "bundle")
-    os.replace(fresh, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass
@@ -284,50 +274,72 @@ class _Build:
     seen: set[str] = field(default_factory=set)  # pages rendered in this build
     problems: list[str] = field(default_factory=list)
     indexed: int = 0  # shards handed to Pagefind
+    reused: int = 0  # shards whose bundles were in the cache
 
 
 class SearchIndex:
-    """The site's search index: owns the staged pages, the shards and their bundles.
+    """The site's search index: the shards of briefings, their bundles and their publication.
 
     Call :meth:`start_build` before the pages are rendered, :meth:`add_page` for each rendered
     page, :meth:`finish_build` after the last one, and :meth:`close` when MkDocs stops.
+    ``cache_dir`` keeps staged pages and bundles between builds (a temporary folder if None).
     """
 
-    def __init__(self, executable: Path | None = None, shard_size: int = SHARD_SIZE) -> None:
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        *,
+        executable: Path | None = None,
+        shard_size: int = SHARD_SIZE,
+    ) -> None:
         self.executable = executable if executable is not None else find_pagefind()
         self.shard_size = max(1, shard_size)
+        self._temporary = cache_dir is None
+        self._cache_dir = cache_dir or Path(tempfile.mkdtemp(prefix="briefings-search-"))
+        self._cache: SearchCache | None = None
         self._runner: _Runner | None = None
         self._build: _Build | None = None
         self._shards: dict[int, Shard] = {}
         self._where: dict[str, int] = {}  # dest_uri -> shard number
+        self._staged: dict[str, tuple[int, str]] = {}  # dest_uri -> (shard, digest) on disk
+        self._published: dict[tuple[str, int], str] = {}  # (language, shard) -> digest
         self._open: Shard | None = None
+        self._loaded = False
 
     # -- the build's events -------------------------------------------------------------
 
     def start_build(self, site_dir: Path, pages: Iterable[str], *, dirty: bool) -> None:
         """A build begins; ``pages`` are the dest_uris of every page of the site.
 
-        A full build renders every page again, so everything starts afresh. A dirty one
-        renders only the pages that changed: the shards keep the pages they had, less those
-        that are gone.
+        A full build renders every page again: the shards are laid out anew, in the order the
+        pages come, and each is looked up in the cache when it is full. A dirty build renders
+        only the pages that changed: the shards keep the pages they had, less those gone.
         """
-        self._build = _Build(site_dir, list(pages))
+        build = self._build = _Build(site_dir, list(pages))
         if self.executable is None:
             return
         if self._runner is None:
-            self._runner = _Runner(self.executable)
-        self._runner.wait()  # the last build's index, if it was left to finish alone
-        if not dirty or not self._shards:
-            self._reset()
+            try:
+                self._start(self.executable)
+            except (OSError, subprocess.SubprocessError) as error:
+                build.problems.append(f"search index not built: Pagefind did not run: {error}")
+                self.executable = None
+                return
+        if self._runner is not None:
+            self._runner.wait()  # the last build's index, if it was left to finish alone
+        for shard in self._shards.values():
+            shard.closed = False
+        if not dirty:
+            self._shards, self._where, self._open, self._published = {}, {}, None, {}
             return
-        current = set(self._build.expected)
+        current = set(build.expected)
         for dest_uri in [p for p in self._where if p not in current]:
             self._drop(dest_uri)
 
     def add_page(self, dest_uri: str, content: str) -> None:
         """A page was rendered; ``content`` is its body (or its whole HTML document)."""
-        build, runner = self._build, self._runner
-        if build is None or runner is None:
+        build, cache = self._build, self._cache
+        if build is None or cache is None:
             return
         build.seen.add(dest_uri)
         if not is_searchable(content):
@@ -338,24 +350,26 @@ class SearchIndex:
         if path is None:
             build.problems.append(f"search: page {dest_uri!r} not indexed: not a page of the site")
             return
+        document = staged_document(content)
+        digest = page_digest(document)
         number = self._where.get(dest_uri)
         if number is None:
             shard = self._shard_with_room()
-            shard.pages[dest_uri] = None
             self._where[dest_uri] = shard.number
         else:
             shard = self._shards[number]
-            shard.submitted = False  # changed since it was handed to Pagefind: index it again
-        target = runner.pages(shard.number) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(staged_document(content), encoding="utf-8")
-        shard.dirty = True
+            shard.closed = shard.closed and shard.pages[dest_uri] == digest
+        shard.pages[dest_uri] = digest
+        staged = cache.pages(shard.number) / path
+        if self._staged.get(dest_uri) != (shard.number, digest) or not staged.is_file():
+            cache.stage(shard.number, path, document)
+            self._staged[dest_uri] = (shard.number, digest)
         if shard is self._open and len(shard.pages) >= self.shard_size:
-            self._submit(shard, build)
+            self._close(shard, build)
             self._open = None
 
     def finish_build(self) -> SearchReport:
-        """Index what is left, wait for Pagefind and publish ``shards.json``."""
+        """Index what is left, wait for Pagefind and publish the index into the site."""
         publish = self._finish()
         if self._runner is not None:
             self._runner.wait()
@@ -371,115 +385,77 @@ class SearchIndex:
         else:
             self._runner.then(lambda: report_to(publish()))
 
-    def _finish(self) -> Callable[[], SearchReport]:
-        """Hand every changed shard to Pagefind; return what publishes the result after."""
-        started = time.perf_counter()
-        build, runner = self._build, self._runner
-        if build is None or runner is None:
-            self._build = None
-            message = f"search index not built: Pagefind is not installed; {INSTALL_HINT}"
-            return lambda: SearchReport(0, 0, 0, 0.0, 0.0, (message,))
-        self._adopt_unrendered_pages(build)
-        self._build = None
-        for shard in sorted(self._shards.values(), key=lambda s: s.number):
-            if shard.dirty and not shard.submitted:
-                self._submit(shard, build)
-            shard.dirty = shard.submitted = False
-        self._open = None
-        numbers, briefings = sorted(self._shards), len(self._where)
-
-        def publish() -> SearchReport:
-            with runner.lock:
-                problems = [*build.problems, *runner.problems]
-                runner.problems.clear()
-                seconds, runner.seconds = runner.seconds, 0.0
-                built = dict(runner.built)
-            shards = {
-                language: [f"{language}/{n}/" for n in numbers if built.get((language, n))]
-                for language in LANGUAGES
-            }
-            _publish(build.site_dir / BUNDLE_DIR, shards)
-            if any(len(found) < len(numbers) for found in shards.values()):
-                problems.append(
-                    "search: some shards have no index, so search misses their briefings"
-                )
-            return SearchReport(
-                briefings=briefings,
-                shards=len(numbers),
-                indexed=build.indexed,
-                seconds=seconds,
-                waited=time.perf_counter() - started,
-                problems=tuple(problems),
-            )
-
-        return publish
-
     def abort_build(self) -> None:
-        """The build failed: let Pagefind finish and forget the shards; the next build
-        reads the pages it does not render from the site."""
+        """The build failed: let Pagefind finish; the next build lays the shards out anew."""
         if self._runner is not None:
             self._runner.wait()
-            self._reset()
         self._build = None
+        self._shards, self._where, self._open, self._published = {}, {}, None, {}
 
     def close(self) -> None:
-        """Stop the runner and remove the staged pages."""
+        """Stop the runner (and remove the cache if it was a temporary one)."""
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
+        if self._temporary:
+            shutil.rmtree(self._cache_dir, ignore_errors=True)
 
     # -- shards ---------------------------------------------------------------------------
 
-    def _reset(self) -> None:
-        self._shards = {}
-        self._where = {}
-        self._open = None
-        if self._runner is not None:
-            self._runner.forget()
+    def _start(self, executable: Path) -> None:
+        """Open the cache (its key: Pagefind's version and configuration) and the runner."""
+        settings = [pagefind_config(language) for language in LANGUAGES]
+        key = hashlib.sha256(
+            json.dumps([pagefind_version(executable), settings, UNUSED_BUNDLE_FILES]).encode()
+        ).hexdigest()[:24]
+        self._cache = cache = SearchCache(self._cache_dir, key, LANGUAGES)
+        self._runner = _Runner(executable, cache)
+        for number, pages in cache.load():
+            self._shards[number] = Shard(number, dict(pages))
+            for dest_uri, digest in pages.items():
+                self._where[dest_uri] = number
+                self._staged[dest_uri] = (number, digest)
 
     def _shard_with_room(self) -> Shard:
-        """The shard new pages go to: the last one while it has room (not yet handed to
-        Pagefind in this build), else a new one."""
+        """The shard new pages go to: the last one while it has room (and is not closed in
+        this build), else a new one."""
         if self._open is None and self._shards:
             last = self._shards[max(self._shards)]
-            if len(last.pages) < self.shard_size and not last.submitted:
+            if len(last.pages) < self.shard_size and not last.closed:
                 self._open = last
         if self._open is None or len(self._open.pages) >= self.shard_size:
             number = max(self._shards, default=-1) + 1
             self._open = self._shards[number] = Shard(number)
         return self._open
 
-    def _submit(self, shard: Shard, build: _Build) -> None:
-        if self._runner is None:
+    def _close(self, shard: Shard, build: _Build) -> None:
+        """The shard is complete for this build: take its bundles from the cache, or index it."""
+        if self._cache is None or self._runner is None:
             return
-        shard.submitted = True
+        shard.closed = True
+        shard.digest = shard_digest(shard.pages, self._cache.key)
+        if self._cache.has_bundles(shard.digest):
+            build.reused += 1
+            return
         build.indexed += 1
-        self._runner.submit(shard.number, build.site_dir / BUNDLE_DIR)
+        self._cache.tidy_stage(shard.number, [PurePosixPath(p) for p in shard.pages])
+        self._runner.submit(shard.number, shard.digest)
 
     def _drop(self, dest_uri: str) -> None:
         number = self._where.pop(dest_uri)
         shard = self._shards[number]
-        shard.pages.pop(dest_uri, None)
-        path = safe_page_path(dest_uri)
-        if path is not None and self._runner is not None:
-            (self._runner.pages(number) / path).unlink(missing_ok=True)
-        if shard.pages:
-            shard.dirty = True
-            return
-        del self._shards[number]
-        if shard is self._open:
-            self._open = None
-        if self._build is not None:
-            for language in LANGUAGES:
-                shutil.rmtree(self._build.site_dir / BUNDLE_DIR / language / str(number), True)
-        if self._runner is not None:
-            self._runner.forget(number)
+        del shard.pages[dest_uri]
+        shard.closed = False
+        if not shard.pages:
+            del self._shards[number]
+            if shard is self._open:
+                self._open = None
 
     def _adopt_unrendered_pages(self, build: _Build) -> None:
         """Read pages this build did not render and no shard knows from the built site.
 
-        Happens in a one-off ``mkdocs build --dirty``: the site is complete, this process has
-        not seen its unchanged pages.
+        Happens in a one-off ``mkdocs build --dirty`` without a cache: the site is complete,
+        this process has not seen its unchanged pages.
         """
         for dest_uri in build.expected:
             if dest_uri in build.seen or dest_uri in self._where:
@@ -493,12 +469,74 @@ class SearchIndex:
                 continue
             self.add_page(dest_uri, html)
 
+    def _finish(self) -> Callable[[], SearchReport]:
+        """Close every shard of this build; return what publishes the index after that."""
+        started = time.perf_counter()
+        build, runner, cache = self._build, self._runner, self._cache
+        if build is None or runner is None or cache is None:
+            self._build = None
+            problems = (build.problems if build else []) or [
+                f"search index not built: Pagefind is not installed; {INSTALL_HINT}"
+            ]
+            return lambda: SearchReport(0, 0, 0, 0, 0.0, 0.0, tuple(problems))
+        self._adopt_unrendered_pages(build)
+        self._build = None
+        for shard in sorted(self._shards.values(), key=lambda s: s.number):
+            if not shard.closed:
+                self._close(shard, build)
+        self._open = None
+        shards = {n: s.digest for n, s in self._shards.items()}
+        pages = [(n, dict(s.pages)) for n, s in sorted(self._shards.items())]
+        briefings = len(self._where)
 
-def _publish(folder: Path, shards: dict[str, list[str]]) -> None:
-    """Write ``shards.json`` atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST_NAME}.", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(manifest_text(shards))
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, folder / MANIFEST_NAME)
+        def publish() -> SearchReport:
+            with runner.lock:
+                problems = [*build.problems, *runner.problems]
+                runner.problems.clear()
+                seconds, runner.seconds = runner.seconds, 0.0
+            listed = self._publish(cache, build.site_dir / BUNDLE_DIR, shards)
+            cache.save(pages)
+            cache.prune(shards, shards.values())
+            if any(len(found) < len(shards) for found in listed.values()):
+                problems.append(
+                    "search: some shards have no index, so search misses their briefings"
+                )
+            return SearchReport(
+                briefings=briefings,
+                shards=len(shards),
+                indexed=build.indexed,
+                reused=build.reused,
+                seconds=seconds,
+                waited=time.perf_counter() - started,
+                problems=tuple(problems),
+            )
+
+        return publish
+
+    def _publish(
+        self, cache: SearchCache, folder: Path, shards: dict[int, str]
+    ) -> dict[str, list[str]]:
+        """Put each shard's bundles into the site (those not there yet) and list them."""
+        listed: dict[str, list[str]] = {language: [] for language in LANGUAGES}
+        for language, number in list(self._published):
+            if number not in shards:
+                shutil.rmtree(folder / language / str(number), ignore_errors=True)
+                del self._published[(language, number)]
+        for number, digest in sorted(shards.items()):
+            for language in LANGUAGES:
+                bundle = cache.bundles(digest) / language
+                target = folder / language / str(number)
+                if not (bundle / "pagefind-entry.json").is_file():
+                    shutil.rmtree(target, ignore_errors=True)
+                    self._published.pop((language, number), None)
+                    continue
+                if self._published.get((language, number)) != digest or not target.is_dir():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    fresh = Path(tempfile.mkdtemp(prefix=f".{number}.", dir=target.parent))
+                    copy_tree(bundle, fresh)
+                    replace_folder(fresh, target)
+                    self._published[(language, number)] = digest
+                listed[language].append(f"{language}/{number}/")
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / MANIFEST_NAME, manifest_text(listed).encode("utf-8"))
+        return listed

@@ -1,14 +1,13 @@
-"""Search (builder/search.py, assets/search.js): the Pagefind index and the search a reader uses.
-
-Unit tests run the real Pagefind binary over a few staged pages; the browser tests build a
-small real site with ``mkdocs build`` (and ``mkdocs serve --dirty``), serve it on 127.0.0.1
-and search it in Debian's Chromium."""
+"""The search index (builder/search.py, builder/search_cache.py): the real Pagefind binary
+over a few staged pages, its cache between builds, and a real ``mkdocs build``.
+What readers do with it is in tests/test_search_browser.py."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -244,6 +243,57 @@ def test_in_the_background_the_report_follows_and_the_next_build_waits(
 
 
 @requires_pagefind
+def test_the_next_build_takes_unchanged_shards_from_the_cache(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = SearchIndex(cache, shard_size=2)
+    try:
+        full_build(first, site, PAGES)
+    finally:
+        first.close()
+    shutil.rmtree(site)  # as mkdocs build cleans it
+    second = SearchIndex(cache, shard_size=2)
+    try:
+        changed = dict(PAGES, **{"briefings/cinco/index.html": ("Un tren viejo", "Old train")})
+        report = full_build(second, site, changed)
+    finally:
+        second.close()
+    assert (report.shards, report.indexed, report.reused, report.problems) == (3, 1, 2, ())
+    assert indexed(site, "es")["/briefings/cinco/"].startswith("Un tren viejo.")
+    assert len(indexed(site, "en")) == 5
+    assert len(list((cache / "bundles").iterdir())) == 3  # the replaced bundle is gone
+
+
+@requires_pagefind
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "not json",
+        "[]",
+        '{"version": 1, "key": "x", "shards": []}',
+        '{"version": 1, "key": "%s", "shards": [{"number": 0, "pages": {"../x.html": "%s"}}]}',
+        '{"version": 1, "key": "%s", "shards": [{"number": "0", "pages": {}}]}',
+    ],
+)
+def test_a_cache_that_does_not_check_out_is_not_used(tmp_path: Path, broken: str) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = SearchIndex(cache, shard_size=2)
+    try:
+        full_build(first, site, PAGES)
+    finally:
+        first.close()
+    manifest_file = cache / "manifest.json"
+    key = json.loads(manifest_file.read_text())["key"]
+    manifest_file.write_text(broken.replace("%s", key, 1).replace("%s", "0" * 24))
+    second = SearchIndex(cache, shard_size=2)
+    try:
+        report = full_build(second, site, PAGES)
+    finally:
+        second.close()
+    assert (report.indexed, report.reused, report.problems) == (3, 0, ())
+    assert len(indexed(site, "es")) == 5
+
+
+@requires_pagefind
 def test_an_emptied_shard_is_removed(search_index: SearchIndex, tmp_path: Path) -> None:
     site = tmp_path / "site"
     full_build(search_index, site, PAGES)
@@ -305,8 +355,11 @@ def test_without_pagefind_the_build_says_what_to_do(
 
 
 def test_a_failing_pagefind_double_is_reported_per_shard(tmp_path: Path) -> None:
-    # A Pagefind that fails cannot be had otherwise: /bin/false stands in for it.
-    index = SearchIndex(executable=Path("/bin/false"), shard_size=2)
+    # A Pagefind that fails cannot be had otherwise: a script that only knows its version.
+    double = tmp_path / "pagefind"
+    double.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "pagefind 0" && exit 0\nexit 1\n')
+    double.chmod(0o755)
+    index = SearchIndex(executable=double, shard_size=2)
     try:
         site = tmp_path / "site"
         report = full_build(index, site, PAGES)
