@@ -7,7 +7,8 @@ Sites of N briefings are made from the NTREX articles as ``bench/scale.py`` make
 i mod 123 under its own name, date and numbered title; one shared translation cache).
 
 For each size, in Chromium over loopback (a plain static server on 127.0.0.1, no compression,
-a fresh browser profile for every measurement):
+a fresh browser profile for every measurement; bytes are counted by the server, status lines
+and headers included, as Pagefind fetches from a Web Worker):
 
 - the bytes a briefing page fetches before any search (everything, once the network is idle);
 - for a Spanish and an English word of each of ``--articles`` NTREX articles (a word found in
@@ -169,16 +170,54 @@ def build(project: Path, variant: str, label: str = "", cache: Path | None = Non
 # -- reading ----------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class Served:
+    """What the server sent: bytes (status line, headers and bodies) and requests."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.bytes = 0
+        self.requests: list[str] = []
+
+    def reset(self) -> None:
+        with self.lock:
+            self.bytes, self.requests = 0, []
+
+
+class _CountingHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that counts every byte it writes (the page's and its workers')."""
+
     protocol_version = "HTTP/1.1"  # keep-alive, as any static host
+    served: Served
+
+    def setup(self) -> None:
+        super().setup()
+        counted, served = self.wfile, self.served
+
+        class Counter:
+            def write(self, data: bytes) -> int:
+                with served.lock:
+                    served.bytes += len(data)
+                return int(counted.write(data))
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(counted, name)
+
+        self.wfile = Counter()  # type: ignore[assignment]
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        with self.served.lock:
+            self.served.requests.append(self.path)
+        super().send_response(code, message)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @contextmanager
-def served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def served(folder: Path, counter: Served) -> Iterator[str]:
+    handler = functools.partial(
+        type("Handler", (_CountingHandler,), {"served": counter}), directory=str(folder)
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -187,27 +226,6 @@ def served(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-class Traffic:
-    """Bytes on the wire (Chromium's encodedDataLength) of every request of one page."""
-
-    def __init__(self, context: Any, page: Any) -> None:
-        self.bytes: dict[str, int] = {}
-        self.urls: dict[str, str] = {}
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.on("Network.requestWillBeSent", self._sent)
-        cdp.on("Network.loadingFinished", self._finished)
-
-    def _sent(self, event: dict[str, Any]) -> None:
-        self.urls[event["requestId"]] = event["request"]["url"]
-
-    def _finished(self, event: dict[str, Any]) -> None:
-        self.bytes[event["requestId"]] = int(event["encodedDataLength"])
-
-    def total(self) -> int:
-        return sum(self.bytes.values())
 
 
 FIND = """([word, targets, material]) => new Promise(resolve => {
@@ -227,33 +245,44 @@ FIND = """([word, targets, material]) => new Promise(resolve => {
 })"""
 
 
-def look_up(
-    browser: Any, base: str, page_path: str, word: str, targets: list[str], material: bool
-) -> Lookup:
+def new_page(browser: Any, base: str) -> tuple[Any, Any, list[str]]:
+    """A page in a fresh profile, and every URL it (or one of its workers) asks for."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    traffic = Traffic(context, page)
+    asked: list[str] = []
+    context.on("request", lambda request: asked.append(request.url))
+    return context, context.new_page(), asked
+
+
+def look_up(
+    browser: Any,
+    base: str,
+    counter: Served,
+    page_path: str,
+    word: str,
+    targets: list[str],
+    material: bool,
+) -> Lookup:
+    context, page, asked = new_page(browser, base)
+    counter.reset()
     page.goto(base + page_path, wait_until="networkidle")
     page.wait_for_timeout(300)
-    page_bytes = traffic.total()
-    foreign = [u for u in traffic.urls.values() if not u.startswith(base)]
+    page_bytes = counter.bytes
+    seconds = page.evaluate(f"({FIND})", [word, targets, material]) / 1000
+    page.wait_for_timeout(500)  # anything still on the way is counted too
+    result = Lookup(word, "", seconds, page_bytes, counter.bytes, len(counter.requests))
+    foreign = [url for url in asked if not url.startswith(base)]
     if foreign:
         raise SystemExit(f"requests to other hosts: {foreign}")
-    seconds = page.evaluate(f"({FIND})", [word, targets, material]) / 1000
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
-    result = Lookup(word, "", seconds, page_bytes, traffic.total(), len(traffic.urls))
     context.close()
     return result
 
 
-def page_weight(browser: Any, base: str, page_path: str) -> tuple[int, int]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    traffic = Traffic(context, page)
+def page_weight(browser: Any, base: str, counter: Served, page_path: str) -> tuple[int, int]:
+    context, page, _asked = new_page(browser, base)
+    counter.reset()
     page.goto(base + page_path, wait_until="networkidle")
     page.wait_for_timeout(1500)  # anything loaded after the page (Material's search index)
-    weight = traffic.total(), len(traffic.urls)
+    weight = counter.bytes, len(counter.requests)
     context.close()
     return weight
 
@@ -297,15 +326,16 @@ def measure_reading(project: Path, size: int, articles: int, material: bool) -> 
     names = sorted(spanish)
     chosen = [names[i * corpus_size // articles] for i in range(articles)]
     lookups: list[Lookup] = []
-    with served(project / "site") as base, sync_playwright() as p:
+    counter = Served()
+    with served(project / "site", counter) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         middle = f"/briefings/{slug_for(seeds[size // 2])}/"
-        weight, requests = page_weight(browser, base, middle)
+        weight, requests = page_weight(browser, base, counter, middle)
         for article in chosen:
             targets = [f"/briefings/{slug_for(s)}/" for s in seeds if s.endswith("-" + article)]
             for language, texts in (("es", spanish), ("en", english)):
                 word = unique_word(article, texts)
-                found = look_up(browser, base, middle, word, targets, material)
+                found = look_up(browser, base, counter, middle, word, targets, material)
                 lookups.append(replace(found, language=language))
                 print(
                     f"  {language} {word!r} ({len(targets)} briefings): "
@@ -373,8 +403,22 @@ def main() -> int:
                 )
             }
             for label, values in shares.items():
-                listed = ", ".join(f"{v:+.1%}" for v in values)
-                print(f"  search index ({label}) against mkdocs build without: {listed}")
+                base = "none, one seed" if label == "one seed" else "none"
+                cpu = [
+                    w.cpu / o.cpu - 1
+                    for w, o in zip(
+                        [r for r in runs if r.variant == label],
+                        [r for r in runs if r.variant == base],
+                        strict=True,
+                    )
+                ]
+                print(
+                    f"  search index ({label}) against mkdocs build without: wall "
+                    + ", ".join(f"{v:+.1%}" for v in values)
+                    + "; CPU "
+                    + ", ".join(f"{v:+.1%}" for v in cpu),
+                    flush=True,
+                )
             configure(project, "pagefind")
             build(project, "pagefind")
             print("  reader (Pagefind):", flush=True)
