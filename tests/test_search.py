@@ -30,22 +30,12 @@ from builder.search import (
     safe_page_path,
     staged_document,
 )
-from tests.conftest import REPO, ProjectFactory, requires_apertium, run_mkdocs
+from tests.conftest import ProjectFactory, requires_apertium, run_mkdocs
 
 PAGEFIND = find_pagefind()
 requires_pagefind = pytest.mark.skipif(
     PAGEFIND is None, reason="pagefind[bin] is a dependency (scripts/setup.sh installs it)"
 )
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "test-artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE_CORE_VERSION = "4.11.0"  # as scripts/setup.sh installs it on the readers' branch
 
 
 # -- pure parts -------------------------------------------------------------------------
