@@ -304,16 +304,18 @@ class SearchIndex:
         self._staged: dict[str, tuple[int, str]] = {}  # dest_uri -> (shard, digest) on disk
         self._published: dict[tuple[str, int], str] = {}  # (language, shard) -> digest
         self._open: Shard | None = None
-        self._loaded = False
+        self._waiting: dict[int, set[str]] | None = None  # full builds: pages still to come
 
     # -- the build's events -------------------------------------------------------------
 
     def start_build(self, site_dir: Path, pages: Iterable[str], *, dirty: bool) -> None:
         """A build begins; ``pages`` are the dest_uris of every page of the site.
 
-        A full build renders every page again: the shards are laid out anew, in the order the
-        pages come, and each is looked up in the cache when it is full. A dirty build renders
-        only the pages that changed: the shards keep the pages they had, less those gone.
+        The shards keep the pages they had (from the cache's manifest in a new process), less
+        those gone; new pages go to the last shard while it has room, so that adding a
+        briefing changes one shard. A full build renders every page again: a shard is handed
+        over (to Pagefind, or found in the cache) as soon as its last page is rendered. A dirty
+        build renders only the pages that changed: its shards are handed over at the end.
         """
         build = self._build = _Build(site_dir, list(pages))
         if self.executable is None:
@@ -329,12 +331,15 @@ class SearchIndex:
             self._runner.wait()  # the last build's index, if it was left to finish alone
         for shard in self._shards.values():
             shard.closed = False
+        self._open = None
         if not dirty:
-            self._shards, self._where, self._open, self._published = {}, {}, None, {}
-            return
+            self._published = {}  # MkDocs has emptied the site
         current = set(build.expected)
         for dest_uri in [p for p in self._where if p not in current]:
             self._drop(dest_uri)
+        self._waiting = (
+            None if dirty else {n: set(shard.pages) for n, shard in self._shards.items()}
+        )
 
     def add_page(self, dest_uri: str, content: str) -> None:
         """A page was rendered; ``content`` is its body (or its whole HTML document)."""
@@ -343,8 +348,10 @@ class SearchIndex:
             return
         build.seen.add(dest_uri)
         if not is_searchable(content):
-            if dest_uri in self._where:
+            number = self._where.get(dest_uri)
+            if number is not None:
                 self._drop(dest_uri)
+                self._close_if_ready(self._shards.get(number), dest_uri, build)
             return
         path = safe_page_path(dest_uri)
         if path is None:
@@ -364,9 +371,7 @@ class SearchIndex:
         if self._staged.get(dest_uri) != (shard.number, digest) or not staged.is_file():
             cache.stage(shard.number, path, document)
             self._staged[dest_uri] = (shard.number, digest)
-        if shard is self._open and len(shard.pages) >= self.shard_size:
-            self._close(shard, build)
-            self._open = None
+        self._close_if_ready(shard, dest_uri, build)
 
     def finish_build(self) -> SearchReport:
         """Index what is left, wait for Pagefind and publish the index into the site."""
@@ -391,6 +396,7 @@ class SearchIndex:
             self._runner.wait()
         self._build = None
         self._shards, self._where, self._open, self._published = {}, {}, None, {}
+        self._waiting = None
 
     def close(self) -> None:
         """Stop the runner (and remove the cache if it was a temporary one)."""
@@ -427,6 +433,22 @@ class SearchIndex:
             number = max(self._shards, default=-1) + 1
             self._open = self._shards[number] = Shard(number)
         return self._open
+
+    def _close_if_ready(self, shard: Shard | None, dest_uri: str, build: _Build) -> None:
+        """In a full build, hand a shard over once its last page came (and, for the shard
+        new pages go to, once it is full)."""
+        if shard is None or shard.closed or self._waiting is None:
+            return
+        waiting = self._waiting.get(shard.number)
+        if waiting:
+            waiting.discard(dest_uri)
+            if waiting:
+                return
+        if shard is self._open:
+            if len(shard.pages) < self.shard_size:
+                return
+            self._open = None
+        self._close(shard, build)
 
     def _close(self, shard: Shard, build: _Build) -> None:
         """The shard is complete for this build: take its bundles from the cache, or index it."""

@@ -254,6 +254,25 @@ def test_the_next_build_takes_unchanged_shards_from_the_cache(tmp_path: Path) ->
 
 
 @requires_pagefind
+def test_a_new_briefing_changes_one_shard_wherever_it_is_rendered(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = SearchIndex(cache, shard_size=2)
+    try:
+        full_build(first, site, PAGES)
+    finally:
+        first.close()
+    shutil.rmtree(site)
+    second = SearchIndex(cache, shard_size=2)
+    try:
+        # Rendered first, it joins the last shard (which has room), not the first.
+        report = full_build(second, site, {"briefings/cero/index.html": ("Cero", "Zero")} | PAGES)
+    finally:
+        second.close()
+    assert (report.briefings, report.shards, report.indexed, report.reused) == (6, 3, 1, 2)
+    assert len(indexed(site, "es")) == 6
+
+
+@requires_pagefind
 @pytest.mark.parametrize(
     "broken",
     [
