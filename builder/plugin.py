@@ -31,6 +31,7 @@ from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
 from builder.render import Catalogue, IndexEntry, Renderer
+from builder.search import SearchIndex, SearchReport
 from builder.text import printable
 
 log = get_plugin_logger("briefings")
@@ -63,6 +64,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     """Builds the briefing pages into ``docs_dir`` before MkDocs reads it."""
 
     settings: Settings | None = None
+    search: SearchIndex | None = None
     dirty = False
     serving = False
     briefings = 0
@@ -85,6 +87,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 use_directory_urls=bool(config.use_directory_urls),
                 site_name=str(config.site_name),
                 site_url=config.site_url,
+            )
+        if self.config.search and self.search is None:
+            self.search = SearchIndex(
+                self.settings.cache_dir / "search", shard_size=self.config.search_shard_size
             )
         return config
 
@@ -117,6 +123,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             file = files.get_file_from_path(str(area / path))
             if file is not None:
                 file.inclusion = InclusionLevel.DRAFT
+        if self.search is not None:
+            pages = [file.dest_uri for file in files.documentation_pages()]
+            self.search.start_build(Path(config.site_dir), pages, dirty=self.dirty)
         return files
 
     def on_page_markdown(
@@ -143,6 +152,32 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 )
                 markdown = markdown.replace(LATEST_MARKER, latest)
         return markdown
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.search is not None:
+            self.search.add_page(page.file.dest_uri, page.content or "")
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search is None:
+            return
+        if self.serving:  # show the pages now; search follows in a moment
+            self.search.finish_build_in_background(self._report_search)
+        else:
+            self._report_search(self.search.finish_build())
+
+    def _report_search(self, report: SearchReport) -> None:
+        for problem in report.problems:
+            log.warning(problem)
+        log.info(report.summary())
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.search is not None:
+            self.search.abort_build()
+
+    def on_shutdown(self) -> None:
+        if self.search is not None:
+            self.search.close()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -37,6 +37,8 @@ ALLOWED_ATTRS = {
     "data-mark",
     "data-review",
     "aria-label",
+    "data-pagefind-body",
+    "data-pagefind-meta",
 }
 
 

@@ -1,0 +1,200 @@
+"""The search index's cache: staged pages and Pagefind bundles kept between builds.
+
+Owns ``.briefings-cache/search/``: its file format, its checks and the decision whether a
+shard's bundles can be reused. A shard's bundles are named by the digest of what they were
+built from (its pages, Pagefind's version and configuration), so an unchanged shard is never
+indexed again, by this process or the next ``mkdocs build``.
+
+    manifest.json                   the shards of the last build: their pages and digests
+    pages/<shard>/<page>.html       what Pagefind reads (kept, rewritten only when changed)
+    bundles/<digest>/<language>/    Pagefind's output for one shard and language
+
+The manifest is input like any other: anything unexpected in it, and the cache is emptied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+MANIFEST = "manifest.json"
+_DIGEST = re.compile(r"[0-9a-f]{24}")
+
+
+def page_digest(document: str) -> str:
+    """The digest of one staged page."""
+    return hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def shard_digest(pages: Mapping[str, str], key: str) -> str:
+    """The digest of a shard's bundles: its pages (in any order) and the indexer's ``key``."""
+    lines = [key, *(f"{uri}\t{digest}" for uri, digest in sorted(pages.items()))]
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy a bundle, hard-linking its files where the file system allows."""
+    for path in sorted(source.rglob("*")):
+        destination = target / path.relative_to(source)
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, destination)
+        except OSError:
+            shutil.copy2(path, destination)
+
+
+def replace_folder(fresh: Path, target: Path) -> None:
+    """Put the folder ``fresh`` in the place of ``target`` (which may not exist)."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.replace(target, old / "folder")
+    os.replace(fresh, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _checked_pages(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError("pages is not a mapping")
+    pages: dict[str, str] = {}
+    for uri, digest in value.items():
+        path = PurePosixPath(uri) if isinstance(uri, str) else None
+        if (
+            path is None
+            or path.is_absolute()
+            or ".." in path.parts
+            or path.suffix != ".html"
+            or not isinstance(digest, str)
+            or not _DIGEST.fullmatch(digest)
+        ):
+            raise ValueError(f"bad page entry {uri!r}")
+        pages[uri] = digest
+    return pages
+
+
+class SearchCache:
+    """The cache folder of the search index."""
+
+    def __init__(self, root: Path, key: str, languages: Iterable[str]) -> None:
+        self.root = root
+        self.key = key
+        self.languages = tuple(languages)
+
+    # -- paths ------------------------------------------------------------------------------
+
+    def pages(self, number: int) -> Path:
+        return self.root / "pages" / str(number)
+
+    def bundles(self, digest: str) -> Path:
+        return self.root / "bundles" / digest
+
+    def has_bundles(self, digest: str) -> bool:
+        """Whether every language of a shard's bundles is there, whole."""
+        folder = self.bundles(digest)
+        return all((folder / lang / "pagefind-entry.json").is_file() for lang in self.languages)
+
+    # -- the manifest -----------------------------------------------------------------------
+
+    def load(self) -> list[tuple[int, dict[str, str]]]:
+        """The shards of the last build (number, pages); an empty cache if anything is off."""
+        path = self.root / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+                raise ValueError("another version")
+            if data.get("key") != self.key:
+                raise ValueError("built by another Pagefind or configuration")
+            shards = data.get("shards")
+            if not isinstance(shards, list):
+                raise ValueError("shards is not a list")
+            result: list[tuple[int, dict[str, str]]] = []
+            for entry in shards:
+                if not isinstance(entry, dict) or not isinstance(entry.get("number"), int):
+                    raise ValueError("bad shard entry")
+                if not 0 <= entry["number"] < 1_000_000:
+                    raise ValueError("bad shard number")
+                result.append((entry["number"], _checked_pages(entry.get("pages"))))
+            if len({number for number, _ in result}) != len(result):
+                raise ValueError("a shard is listed twice")
+            return result
+        except FileNotFoundError:
+            self.clear()
+            return []
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as error:
+            log.info(f"search: cache {str(self.root)!r} not used ({error}); indexing anew")
+            self.clear()
+            return []
+
+    def save(self, shards: Iterable[tuple[int, Mapping[str, str]]]) -> None:
+        data = {
+            "version": CACHE_VERSION,
+            "key": self.key,
+            "shards": [{"number": n, "pages": dict(pages)} for n, pages in shards],
+        }
+        write_atomically(self.root / MANIFEST, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+    def clear(self) -> None:
+        for name in ("pages", "bundles", MANIFEST):
+            path = self.root / name
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+    # -- staged pages and bundles -----------------------------------------------------------
+
+    def stage(self, number: int, path: PurePosixPath, document: str) -> None:
+        write_atomically(self.pages(number) / path, document.encode("utf-8", "surrogatepass"))
+
+    def unstage(self, number: int, path: PurePosixPath) -> None:
+        (self.pages(number) / path).unlink(missing_ok=True)
+
+    def tidy_stage(self, number: int, keep: Iterable[PurePosixPath]) -> None:
+        """Remove the staged files of a shard that are not among its pages."""
+        folder = self.pages(number)
+        wanted = {folder / path for path in keep}
+        for path in list(folder.rglob("*.html")):
+            if path not in wanted:
+                path.unlink(missing_ok=True)
+
+    def prune(self, numbers: Iterable[int], digests: Iterable[str]) -> None:
+        """Forget the staged pages and bundles no shard uses any more."""
+        keep_numbers = {str(n) for n in numbers}
+        keep_digests = set(digests)
+        for folder, keep in (
+            (self.root / "pages", keep_numbers),
+            (self.root / "bundles", keep_digests),
+        ):
+            if folder.is_dir():
+                for entry in folder.iterdir():
+                    if entry.name not in keep and not entry.name.startswith("."):
+                        shutil.rmtree(entry, ignore_errors=True)

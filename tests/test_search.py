@@ -1,0 +1,429 @@
+"""The search index (builder/search.py, builder/search_cache.py): the real Pagefind binary
+over a few staged pages, its cache between builds, and a real ``mkdocs build``.
+What readers do with it is in tests/test_search_browser.py."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder.search import (
+    BODY_MARK,
+    LANGUAGES,
+    MANIFEST_NAME,
+    SearchIndex,
+    SearchReport,
+    exclusions,
+    find_pagefind,
+    is_searchable,
+    manifest_text,
+    pagefind_config,
+    safe_page_path,
+    staged_document,
+)
+from tests.conftest import ProjectFactory, requires_apertium, run_mkdocs
+
+PAGEFIND = find_pagefind()
+requires_pagefind = pytest.mark.skipif(
+    PAGEFIND is None, reason="pagefind[bin] is a dependency (scripts/setup.sh installs it)"
+)
+
+
+# -- pure parts -------------------------------------------------------------------------
+
+
+def test_each_language_leaves_out_the_other() -> None:
+    assert exclusions("es")[0] == '[lang]:not([lang="es"])'
+    assert exclusions("en")[0] == '[lang]:not([lang="en"])'
+    config = pagefind_config("es")
+    assert config["force_language"] == "es"
+    assert config["exclude_selectors"] == exclusions("es")
+
+
+def test_only_pages_with_a_search_body_are_indexed() -> None:
+    assert is_searchable(f'<article class="bf-briefing" {BODY_MARK}>')
+    assert not is_searchable('<div class="bf-index"><h1>Briefings</h1></div>')
+
+
+def test_a_body_is_staged_as_a_whole_document() -> None:
+    staged = staged_document("<article data-pagefind-body><p>Hola</p></article>")
+    assert staged.startswith("<!DOCTYPE html>\n<html")
+    assert "<body>\n<article data-pagefind-body><p>Hola</p></article>\n</body>" in staged
+    whole = '<!doctype html><html lang="en"><body data-pagefind-body>x</body></html>'
+    assert staged_document(whole) == whole
+
+
+def test_page_paths_stay_inside_the_site() -> None:
+    assert str(safe_page_path("briefings/perro/index.html")) == "briefings/perro/index.html"
+    assert str(safe_page_path("briefings\\perro.html")) == "briefings/perro.html"
+    for bad in ("/etc/passwd.html", "../fuera/index.html", "a/../../b.html", "", "x.md"):
+        assert safe_page_path(bad) is None, bad
+
+
+@given(st.text(max_size=40))
+def test_no_page_path_leaves_the_site(dest_uri: str) -> None:
+    path = safe_page_path(dest_uri)
+    if path is not None:
+        assert not path.is_absolute() and ".." not in path.parts
+        assert path.suffix == ".html"
+
+
+def test_manifest_lists_shards_by_language() -> None:
+    text = manifest_text({"es": ["es/0/", "es/1/"], "en": ["en/0/", "en/1/"]})
+    assert json.loads(text) == {
+        "version": 1,
+        "shards": {"es": ["es/0/", "es/1/"], "en": ["en/0/", "en/1/"]},
+    }
+    assert text == manifest_text({"en": ["en/0/", "en/1/"], "es": ["es/0/", "es/1/"]})
+
+
+# -- SearchIndex with the real Pagefind ---------------------------------------------------
+
+
+def briefing_body(es: str, en: str) -> str:
+    """A briefing's body as the template renders it, reduced to what search reads."""
+    return (
+        f'<article class="bf-briefing" data-pagefind-body data-pagefind-meta="title_en:{en}">\n'
+        f'<h1 class="bf-title" lang="es">{es}</h1>\n<p class="bf-title-en" lang="en">{en}</p>\n'
+        '<p class="bf-notice" role="note">The English text is a machine translation.</p>\n'
+        '<div class="bf-columns" aria-hidden="true"><span>Español</span></div>\n'
+        '<div class="bf-paragraph" id="p1"><a class="bf-anchor" href="#p1">¶</a>\n'
+        f'<p class="bf-es" lang="es">{es} Texto.</p><p class="bf-en" lang="en">{en} Text.</p>\n'
+        "</div>\n</article>\n"
+    )
+
+
+PAGES = {
+    "briefings/uno/index.html": ("Cumbre en Madrid", "Summit in Madrid"),
+    "briefings/dos/index.html": ("Lluvia en la costa", "Rain on the coast"),
+    "briefings/tres/index.html": ("El perro come", "The dog eats"),
+    "briefings/cuatro/index.html": ("La casa vieja", "The old house"),
+    "briefings/cinco/index.html": ("Un tren nuevo", "A new train"),
+}
+
+
+def bundle_contents(bundle: Path) -> dict[str, str]:
+    """URL -> indexed text of every page in one Pagefind bundle (its fragments)."""
+    pages = {}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        pages[record["url"]] = record["content"]
+    return pages
+
+
+def manifest(site: Path) -> dict[str, list[str]]:
+    shards: dict[str, list[str]] = json.loads(
+        (site / "pagefind" / MANIFEST_NAME).read_text(encoding="utf-8")
+    )["shards"]
+    return shards
+
+
+def indexed(site: Path, language: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for shard in manifest(site)[language]:
+        found.update(bundle_contents(site / "pagefind" / shard))
+    return found
+
+
+def full_build(index: SearchIndex, site: Path, pages: dict[str, tuple[str, str]]) -> Any:
+    everything = [*pages, "index.html", "briefings/index.html"]
+    index.start_build(site, everything, dirty=False)
+    index.add_page("index.html", "<h1>Home</h1><p>Cumbre, lluvia, perro.</p>")
+    for dest_uri, (es, en) in pages.items():
+        index.add_page(dest_uri, briefing_body(es, en))
+    index.add_page("briefings/index.html", '<div class="bf-index">Cumbre en Madrid</div>')
+    return index.finish_build()
+
+
+@pytest.fixture
+def search_index() -> Iterator[SearchIndex]:
+    index = SearchIndex(shard_size=2)
+    yield index
+    index.close()
+
+
+@requires_pagefind
+def test_briefings_are_indexed_in_shards_one_index_per_language(
+    search_index: SearchIndex, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    report = full_build(search_index, site, PAGES)
+    assert report.problems == ()
+    assert (report.briefings, report.shards, report.indexed) == (5, 3, 3)
+    assert manifest(site) == {lang: [f"{lang}/{n}/" for n in range(3)] for lang in LANGUAGES}
+    spanish, english = indexed(site, "es"), indexed(site, "en")
+    urls = sorted(f"/briefings/{slug}/" for slug in ("uno", "dos", "tres", "cuatro", "cinco"))
+    assert sorted(spanish) == sorted(english) == urls
+    # Each index holds its own language only, without the notice, hidden text or ¶ marks.
+    assert spanish["/briefings/dos/"] == "Lluvia en la costa. Lluvia en la costa Texto."
+    assert english["/briefings/dos/"] == "Rain on the coast. Rain on the coast Text."
+    # Only what the browser loads is published.
+    bundle = site / "pagefind" / "es" / "0"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.es.pagefind").is_file()
+    assert not (bundle / "pagefind-ui.js").exists()
+    assert "search: 5 briefings in 3 shards (es, en), 3 indexed" in report.summary()
+
+
+@requires_pagefind
+def test_a_dirty_build_indexes_only_the_shards_that_changed(
+    search_index: SearchIndex, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    full_build(search_index, site, PAGES)
+    pages = [*PAGES, "index.html", "briefings/index.html", "briefings/seis/index.html"]
+    pages.remove("briefings/uno/index.html")
+    search_index.start_build(site, pages, dirty=True)
+    # The changed page of shard 1, and a new page, which goes to the last shard (2).
+    search_index.add_page("briefings/cuatro/index.html", briefing_body("La casa roja", "Red"))
+    search_index.add_page("briefings/seis/index.html", briefing_body("Seis gatos", "Six cats"))
+    report = search_index.finish_build()
+    assert report.problems == ()
+    assert (report.briefings, report.shards, report.indexed) == (5, 3, 3)  # uno left shard 0
+    spanish = indexed(site, "es")
+    assert "/briefings/uno/" not in spanish
+    assert spanish["/briefings/cuatro/"].startswith("La casa roja.")
+    assert spanish["/briefings/seis/"].startswith("Seis gatos.")
+    assert "/briefings/tres/" in spanish  # untouched, in shard 1 with the changed page
+    # A build that changes nothing indexes nothing and leaves the bundles alone.
+    bundles = {p: p.stat().st_ino for p in (site / "pagefind").glob("*/*")}
+    search_index.start_build(site, pages, dirty=True)
+    quiet = search_index.finish_build()
+    assert (quiet.indexed, quiet.briefings) == (0, 5)
+    assert {p: p.stat().st_ino for p in (site / "pagefind").glob("*/*")} == bundles
+    assert indexed(site, "es") == spanish
+
+
+@requires_pagefind
+def test_only_the_changed_shard_is_indexed_again(search_index: SearchIndex, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    full_build(search_index, site, PAGES)
+    before = {p: p.stat().st_ino for p in (site / "pagefind").glob("*/*")}
+    search_index.start_build(site, [*PAGES], dirty=True)
+    search_index.add_page("briefings/tres/index.html", briefing_body("El gato come", "Cat"))
+    report = search_index.finish_build()
+    assert report.indexed == 1
+    after = {p: p.stat().st_ino for p in (site / "pagefind").glob("*/*")}
+    assert {p.name for p in before if before[p] != after[p]} == {"1"}
+    assert indexed(site, "es")["/briefings/tres/"].startswith("El gato come.")
+
+
+@requires_pagefind
+def test_in_the_background_the_report_follows_and_the_next_build_waits(
+    search_index: SearchIndex, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    reports: list[SearchReport] = []
+    search_index.start_build(site, list(PAGES), dirty=False)
+    for dest_uri, (es, en) in PAGES.items():
+        search_index.add_page(dest_uri, briefing_body(es, en))
+    search_index.finish_build_in_background(reports.append)
+    search_index.start_build(site, list(PAGES), dirty=True)  # waits for the index
+    assert [(r.briefings, r.shards, r.problems) for r in reports] == [(5, 3, ())]
+    assert len(indexed(site, "es")) == 5
+
+
+@requires_pagefind
+def test_the_next_build_takes_unchanged_shards_from_the_cache(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = SearchIndex(cache, shard_size=2)
+    try:
+        full_build(first, site, PAGES)
+    finally:
+        first.close()
+    shutil.rmtree(site)  # as mkdocs build cleans it
+    second = SearchIndex(cache, shard_size=2)
+    try:
+        changed = dict(PAGES, **{"briefings/cinco/index.html": ("Un tren viejo", "Old train")})
+        report = full_build(second, site, changed)
+    finally:
+        second.close()
+    assert (report.shards, report.indexed, report.reused, report.problems) == (3, 1, 2, ())
+    assert indexed(site, "es")["/briefings/cinco/"].startswith("Un tren viejo.")
+    assert len(indexed(site, "en")) == 5
+    assert len(list((cache / "bundles").iterdir())) == 3  # the replaced bundle is gone
+
+
+@requires_pagefind
+def test_a_new_briefing_changes_one_shard_wherever_it_is_rendered(tmp_path: Path) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = SearchIndex(cache, shard_size=2)
+    try:
+        full_build(first, site, PAGES)
+    finally:
+        first.close()
+    shutil.rmtree(site)
+    second = SearchIndex(cache, shard_size=2)
+    try:
+        # Rendered first, it joins the last shard (which has room), not the first.
+        report = full_build(second, site, {"briefings/cero/index.html": ("Cero", "Zero")} | PAGES)
+    finally:
+        second.close()
+    assert (report.briefings, report.shards, report.indexed, report.reused) == (6, 3, 1, 2)
+    assert len(indexed(site, "es")) == 6
+
+
+@requires_pagefind
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "not json",
+        "[]",
+        '{"version": 1, "key": "x", "shards": []}',
+        '{"version": 1, "key": "%s", "shards": [{"number": 0, "pages": {"../x.html": "%s"}}]}',
+        '{"version": 1, "key": "%s", "shards": [{"number": "0", "pages": {}}]}',
+    ],
+)
+def test_a_cache_that_does_not_check_out_is_not_used(tmp_path: Path, broken: str) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = SearchIndex(cache, shard_size=2)
+    try:
+        full_build(first, site, PAGES)
+    finally:
+        first.close()
+    manifest_file = cache / "manifest.json"
+    key = json.loads(manifest_file.read_text())["key"]
+    manifest_file.write_text(broken.replace("%s", key, 1).replace("%s", "0" * 24))
+    second = SearchIndex(cache, shard_size=2)
+    try:
+        report = full_build(second, site, PAGES)
+    finally:
+        second.close()
+    assert (report.indexed, report.reused, report.problems) == (3, 0, ())
+    assert len(indexed(site, "es")) == 5
+
+
+@requires_pagefind
+def test_an_emptied_shard_is_removed(search_index: SearchIndex, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    full_build(search_index, site, PAGES)
+    left = [p for p in PAGES if "cinco" not in p]  # shard 2 held only "cinco"
+    search_index.start_build(site, left, dirty=True)
+    report = search_index.finish_build()
+    assert (report.shards, report.indexed) == (2, 0)
+    assert manifest(site)["es"] == ["es/0/", "es/1/"]
+    assert not (site / "pagefind" / "es" / "2").exists()
+
+
+@requires_pagefind
+def test_a_page_that_stops_being_a_briefing_leaves_the_index(
+    search_index: SearchIndex, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    full_build(search_index, site, PAGES)
+    search_index.start_build(site, [*PAGES], dirty=True)
+    search_index.add_page("briefings/tres/index.html", "<p>Moved.</p>")
+    search_index.finish_build()
+    assert "/briefings/tres/" not in indexed(site, "en")
+    assert len(indexed(site, "en")) == 4
+
+
+@requires_pagefind
+def test_a_one_off_dirty_build_reads_unrendered_pages_from_the_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for dest_uri, (es, en) in PAGES.items():
+        page = site / dest_uri
+        page.parent.mkdir(parents=True)
+        page.write_text(staged_document(briefing_body(es, en)), encoding="utf-8")
+    (site / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
+    index = SearchIndex(shard_size=2)
+    try:
+        index.start_build(site, [*PAGES, "index.html"], dirty=True)
+        index.add_page("briefings/uno/index.html", briefing_body("Cumbre en Roma", "Rome"))
+        report = index.finish_build()
+    finally:
+        index.close()
+    assert (report.briefings, report.problems) == (5, ())
+    assert indexed(site, "es")["/briefings/uno/"].startswith("Cumbre en Roma.")
+
+
+def test_without_pagefind_the_build_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    index = SearchIndex()
+    index.start_build(tmp_path / "site", list(PAGES), dirty=False)
+    index.add_page("briefings/uno/index.html", briefing_body("Uno", "One"))
+    report = index.finish_build()
+    index.close()
+    assert report.problems == (
+        "search index not built: Pagefind is not installed; install it with "
+        "'bash scripts/setup.sh' (or: pip install 'pagefind[bin]')",
+    )
+    assert report.summary() == "search: no index built"
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_failing_pagefind_double_is_reported_per_shard(tmp_path: Path) -> None:
+    # A Pagefind that fails cannot be had otherwise: a script that only knows its version.
+    double = tmp_path / "pagefind"
+    double.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "pagefind 0" && exit 0\nexit 1\n')
+    double.chmod(0o755)
+    index = SearchIndex(executable=double, shard_size=2)
+    try:
+        site = tmp_path / "site"
+        report = full_build(index, site, PAGES)
+    finally:
+        index.close()
+    assert report.problems[0] == (
+        "search index (es, shard 0) not built: Pagefind exited with status 1: no message"
+    )
+    assert len(report.problems) == 3 * 2 + 1
+    assert report.problems[-1] == (
+        "search: some shards have no index, so search misses their briefings"
+    )
+    assert manifest(site) == {"es": [], "en": []}
+
+
+# -- a real mkdocs build ------------------------------------------------------------------
+
+BUILD_SEEDS = {
+    "perro.txt": "---\ndate: 2024-06-21\ntags: [Ciudad]\n---\nEl perro.\nEl perro come.\n",
+    "lluvia.txt": "---\ntags: [Ciudad]\n---\nLluvia en la costa.\nMañana lloverá.\n",
+}
+
+
+@requires_apertium
+@requires_pagefind
+def test_mkdocs_build_indexes_the_briefings_and_not_the_list_pages(
+    make_project: ProjectFactory,
+) -> None:
+    project = make_project(BUILD_SEEDS)
+    result = run_mkdocs(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "search: 2 briefings in 1 shard (es, en), 1 indexed" in result.stderr
+    site = project / "site"
+    for language in LANGUAGES:
+        assert sorted(indexed(site, language)) == ["/briefings/lluvia/", "/briefings/perro/"]
+    assert indexed(site, "en")["/briefings/perro/"].startswith("The dog.")
+    # Material's search index is gone, and no page loads any of Pagefind's files.
+    assert not (site / "search").exists()
+    for page in site.rglob("*.html"):
+        assert not re.search(r'(src|href)="[^"]*pagefind', page.read_text(encoding="utf-8"))
+
+
+@requires_apertium
+def test_without_pagefind_mkdocs_still_builds_the_site(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    project = make_project(BUILD_SEEDS)
+    result = run_mkdocs(project, "--strict")
+    assert result.returncode != 0  # a warning, so a strict build fails ...
+    assert (
+        "WARNING -  briefings: search index not built: Pagefind is not installed; install it "
+        "with 'bash scripts/setup.sh' (or: pip install 'pagefind[bin]')" in result.stderr
+    )
+    # ... but every page is there, without search.
+    assert (project / "site" / "briefings" / "perro" / "index.html").is_file()
+    assert not (project / "site" / "pagefind").exists()
+    assert run_mkdocs(project).returncode == 0
