@@ -80,6 +80,11 @@ def exclusions(language: str) -> list[str]:
         '[aria-hidden="true"]',  # hidden from readers: column headings and the like
         '[role="note"]',  # notes about the page (the machine translation notice)
         'a[href^="#"]',  # links within the page (the paragraph marks)
+        ".bf-meta dt",  # the labels of the metadata ("Date", "Source"), not their values
+        ".bf-reading-time",
+        ".bf-legend",  # what the marks mean
+        ".bf-figures",  # how many words the engine knew
+        ".bf-print-only",  # the source's address, printed; its name is indexed above
     ]
 
 
@@ -444,7 +449,10 @@ class SearchIndex:
             waiting.discard(dest_uri)
             if waiting:
                 return
-        if shard is self._open:
+        last = shard.number == max(self._shards)
+        if shard is self._open or (last and self._open is None):
+            # The shard new pages go to stays open while it has room: a new briefing, whose
+            # page may come last, joins it instead of starting a shard of its own.
             if len(shard.pages) < self.shard_size:
                 return
             self._open = None

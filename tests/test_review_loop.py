@@ -3,6 +3,7 @@ status, the editors' page and exchange with CAT tools."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -256,13 +257,19 @@ def test_a_draft_is_left_out_of_a_build_entirely(make_project: ProjectFactory) -
     site = project / "site"
     assert not (site / "briefings" / "borrador").exists()
     assert not (site / "briefings" / "editors").exists()
-    for path in (
-        "briefings/index.html",
-        "briefings/feed.xml",
-        "sitemap.xml",
-        "search/search_index.json",
-    ):
-        text = (site / path).read_text(encoding="utf-8")
+    # Pagefind's fragments (gzip, after a 12-byte signature) hold what search can find.
+    fragments = [
+        gzip.decompress(path.read_bytes())[12:].decode("utf-8")
+        for path in sorted((site / "pagefind").rglob("*.pf_fragment"))
+    ]
+    assert len(fragments) == 2  # a.txt, in Spanish and in English
+    for path, text in [
+        *(
+            (name, (site / name).read_text(encoding="utf-8"))
+            for name in ("briefings/index.html", "briefings/feed.xml", "sitemap.xml")
+        ),
+        *(("search", fragment) for fragment in fragments),
+    ]:
         assert "borrador" not in text and "Un borrador" not in text, path
         assert "briefings/editors" not in text, path
     assert not (site / "briefings" / "tags" / "secreto").exists()

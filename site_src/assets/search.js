@@ -98,6 +98,18 @@
   var more = el("button", { type: "button", class: "bf-search-more", hidden: "" }, [
     "Show more results",
   ]);
+  // The results scroll: a region that the keyboard can scroll too. Hidden while the search
+  // is closed, so that nothing invisible is scrollable or focusable.
+  var output = el("div", { class: "md-search__output", hidden: "" }, [
+    el("div", {
+      class: "md-search__scrollwrap",
+      role: "region",
+      tabindex: "0",
+      "aria-label": "Search results",
+    }, [
+      el("div", { class: "md-search-result" }, [status, list, more]),
+    ]),
+  ]);
   var dialog = el("div", {
     class: "md-search bf-search",
     id: "bf-search",
@@ -107,11 +119,7 @@
     el("label", { class: "md-search__overlay", for: "__search", "aria-hidden": "true" }),
     el("div", { class: "md-search__inner" }, [
       form,
-      el("div", { class: "md-search__output" }, [
-        el("div", { class: "md-search__scrollwrap" }, [
-          el("div", { class: "md-search-result" }, [status, list, more]),
-        ]),
-      ]),
+      output,
     ]),
   ]);
   var source = header.querySelector(".md-header__source");
@@ -123,6 +131,7 @@
   var returnTo = null;
 
   function setOpen(open) {
+    output.hidden = !open;
     if (toggle.checked !== open) {
       toggle.checked = open;
       toggle.dispatchEvent(new Event("change"));
@@ -159,6 +168,7 @@
     }
   });
   toggle.addEventListener("change", function () {
+    output.hidden = !toggle.checked;
     opener.setAttribute("aria-expanded", String(toggle.checked));
   });
   form.addEventListener("submit", function (event) {
