@@ -14,7 +14,6 @@ The manifest is input like any other: anything unexpected in it, and the cache i
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -24,6 +23,8 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
+
+from builder.files import write_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +45,9 @@ def shard_digest(pages: Mapping[str, str], key: str) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file of the cache (or of the site's index), making its folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_if_changed(path, data)
 
 
 def copy_tree(source: Path, target: Path) -> None:
