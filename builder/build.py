@@ -55,6 +55,9 @@ class BuildReport:
     unchanged: int = 0
     removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    # Paths, in the generated area, of every file the builder has there now (briefings, list
+    # pages, the feed): what the MkDocs plugin may treat as the builder's own pages.
+    generated: frozenset[str] = frozenset()
 
     @property
     def problems(self) -> list[Problem]:
@@ -321,4 +324,5 @@ def build(
         unchanged=written.unchanged,
         removed=written.removed,
         seconds=time.perf_counter() - started,
+        generated=written.generated,
     )

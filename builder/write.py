@@ -135,6 +135,8 @@ class WriteResult:
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
     removed: list[Path] = field(default_factory=list)
+    # Every file the builder has in the area after this build, written now or kept.
+    generated: frozenset[str] = frozenset()
 
 
 def write_area(
@@ -205,4 +207,5 @@ def write_area(
             path.unlink()
             result.removed.append(path)
     write_if_changed(area / MANIFEST_NAME, new.dump())
+    result.generated = frozenset(current | set(new.lists))
     return result
