@@ -56,6 +56,8 @@ class BriefingsConfig(base.Config):
     libre_url = c.Optional(c.URL())
     request_timeout = c.Type(int, default=30)
     retry_seconds = c.Type(int, default=60)
+    # Generated pages skip Python-Markdown's re-parse of their body (same bytes, less time).
+    passthrough = c.Type(bool, default=True)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,14 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
+from builder.passthrough import PassThrough, unverified_extensions
 
 log = get_plugin_logger("briefings")
 # From this many briefings on, 'mkdocs serve' is told about --dirty: a full MkDocs rebuild
@@ -29,11 +32,17 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     settings: Settings | None = None
     dirty = False
     briefings = 0
+    passthrough: PassThrough | None = None
+    passthrough_on = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # MkDocs keeps this instance from one config load to the next (a plugin with
+        # on_startup is cached): nothing from an earlier config may outlive it.
+        self.settings = None
+        self.passthrough = None
         if not self.config.enabled:
             return config
         try:
@@ -47,6 +56,14 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             )
         except BriefingError as error:
             raise PluginError(str(error)) from None
+        self.passthrough_on = self.config.passthrough
+        unverified = unverified_extensions(config.markdown_extensions)
+        if self.passthrough_on and unverified:
+            self.passthrough_on = False
+            log.info(
+                "generated pages go through Markdown in full: the pass-through is not verified "
+                f"with the Markdown extension(s) {', '.join(unverified)}"
+            )
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -61,6 +78,46 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             log.warning(str(problem))
         log.info(report.summary())
         self.briefings = report.briefings
+        area = self.settings.output_dir
+        self.passthrough = (
+            PassThrough(frozenset(f"{area}/{path}" for path in report.generated))
+            if self.passthrough_on
+            else None
+        )
+
+    @event_priority(-100)  # last: the Markdown every other plugin would see stays as it was
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.passthrough is None:
+            return markdown
+        return self.passthrough.markdown(page.file.src_uri, markdown)
+
+    @event_priority(100)  # first: every other plugin sees the page's real HTML
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.passthrough is None:
+            return html
+        try:
+            restored = self.passthrough.restore(page.file.src_uri, html)
+        except BriefingError as error:
+            raise PluginError(f"briefings: {error}") from None
+        if restored is None:
+            return html
+        content, anchors = restored
+        # MkDocs collects these from raw HTML while converting, for its anchor validation.
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= anchors
+        return content
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.passthrough is not None and self.passthrough.refused:
+            refused = self.passthrough.refused
+            log.info(
+                f"{len(refused)} generated page(s) not in the shape the builder writes "
+                f"(edited by hand?) went through Markdown in full, first {refused[0]!r}"
+            )
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
