@@ -8,8 +8,9 @@ does; one shared, pre-filled translation cache) and a plain site of N one-paragr
 plugins, navigation and hand-written pages, in the same folder layout. It then times, in
 turn and ``--rounds`` times, a whole ``mkdocs build`` of: the briefings with the pass-through
 (the default), the briefings with ``passthrough: false`` (every generated page through
-Markdown, as before the pass-through existed), and the plain site. It prints the median
-seconds, the cost per briefing or page, and each briefing build's ratio to the plain one.
+Markdown, as before the pass-through existed), and the plain site. It prints, from the
+medians, the cost per briefing or page and each briefing build's ratio to the plain one, in
+CPU seconds (steadier on a shared machine) and in wall seconds.
 
 It also converts every generated page once in this process, through MkDocs' own page
 rendering with the site's extensions, with and without its body, to show how much of the
@@ -26,6 +27,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import resource
 import shutil
 import statistics
 import subprocess
@@ -33,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -92,7 +95,16 @@ def without_search(yml: Path) -> None:
     yml.write_text(text.replace(SEARCH_PLUGIN, ""), encoding="utf-8")
 
 
-def timed_build(project: Path, config_file: str = "mkdocs.yml") -> float:
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float  # user + system seconds of the build's processes
+
+
+def timed_build(project: Path, config_file: str = "mkdocs.yml") -> Timing:
+    """One ``mkdocs build`` in a process of its own. Its CPU seconds are the steadier figure
+    on a shared machine: other people's work stretches the wall time, far less the CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [str(Path(sys.executable).parent / "mkdocs"), "build", "-f", config_file],
@@ -101,7 +113,10 @@ def timed_build(project: Path, config_file: str = "mkdocs.yml") -> float:
         env=ENV,
         check=True,
     )
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return Timing(wall, cpu)
 
 
 def markdown_seconds(project: Path) -> dict[str, tuple[float, float]]:
@@ -179,9 +194,9 @@ def profile(project: Path, top: int = 20) -> str:
     return out.getvalue()
 
 
-def rounds_of(runs: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
+def rounds_of(runs: dict[str, Callable[[], Timing]], rounds: int) -> dict[str, list[Timing]]:
     """Each build in turn, ``rounds`` times, starting one later each round (noise hits all)."""
-    times: dict[str, list[float]] = {kind: [] for kind in runs}
+    times: dict[str, list[Timing]] = {kind: [] for kind in runs}
     names = list(runs)
     for r in range(rounds):
         for kind in names[r % len(names) :] + names[: r % len(names)]:
@@ -226,15 +241,16 @@ def main() -> int:
                 },
                 args.rounds,
             )
-            median = {kind: statistics.median(times[kind]) for kind in KINDS}
-            plain_ms = median["plain"] / size * 1000
-            print(f"{size} briefings, median of {args.rounds} `mkdocs build`s:")
+            cpu = {kind: statistics.median(t.cpu for t in times[kind]) for kind in KINDS}
+            wall = {kind: statistics.median(t.wall for t in times[kind]) for kind in KINDS}
+            print(f"{size} briefings, median of {args.rounds} `mkdocs build`s, CPU s (wall s):")
             for kind in KINDS:
-                ms = median[kind] / size * 1000
-                every = ", ".join(f"{t:.1f}" for t in times[kind])
+                every = ", ".join(f"{t.cpu:.1f} ({t.wall:.1f})" for t in times[kind])
                 print(
-                    f"  {kind:>16}: {median[kind]:6.1f} s ({every}); "
-                    f"{ms:5.1f} ms a page, {ms / plain_ms:.2f}x plain"
+                    f"  {kind:>15}: CPU {cpu[kind] / size * 1000:5.2f} ms a page, "
+                    f"{cpu[kind] / cpu['plain']:.2f}x plain; "
+                    f"wall {wall[kind] / size * 1000:5.2f} ms a page, "
+                    f"{wall[kind] / wall['plain']:.2f}x plain; every build: {every}"
                 )
             for kind, (parsed, passed) in markdown_seconds(project).items():
                 print(
