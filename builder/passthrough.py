@@ -74,6 +74,10 @@ _TEXT = rf'[^<>"&\n{_FORBIDDEN}]'
 _SHAPE = re.compile(rf"(?:(?:{_START}|{_END})(?:{_START}|{_END}|{_ENTITY}|{_TEXT})*+\n)++")
 # The outer element: a block-level element for Python-Markdown, opening the first line.
 _OUTER = re.compile(r"<(article|div|section)[ >]")
+# In that shape '<' only ever starts a tag and '"' only ever delimits an attribute value:
+# the first id of each tag, and the first name of each link, found at C speed.
+_FIRST_ID = re.compile(r'<[a-z][a-z0-9]*(?: [a-z][a-z0-9-]*="[^"]*")*? id="([^"]*)"')
+_FIRST_LINK_NAME = re.compile(r'<a(?: [a-z][a-z0-9-]*="[^"]*")*? name="([^"]*)"')
 _ANCHOR_TAG = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"]*")*)>')
 _ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)="([^"]*)"')
 
@@ -107,8 +111,12 @@ def raw_body(markdown: str) -> RawBody | None:
 
 def _anchors(body: str) -> frozenset[str]:
     """What MkDocs collects from raw HTML: every ``id``, and ``name`` on ``<a>``."""
-    if ' id="' not in body and ' name="' not in body:
-        return frozenset()
+    ids = _FIRST_ID.findall(body)
+    names = _FIRST_LINK_NAME.findall(body) if ' name="' in body else []
+    # As many as the text shows, so none was missed (a second id in a tag, a name on another
+    # element, a value ending in ' id='): then every tag is read one by one.
+    if len(ids) == body.count(' id="') and len(names) == body.count(' name="'):
+        return frozenset(html.unescape(v) if "&" in v else v for v in (*ids, *names))
     found = set()
     for tag in _ANCHOR_TAG.finditer(body):
         for key, value in _ATTRIBUTE.findall(tag.group(2)):
