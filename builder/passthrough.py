@@ -5,7 +5,8 @@ value escaped. Python-Markdown copies such a block to its output unchanged, but 
 its HTML-block preprocessor has parsed it, and MkDocs parses it once more for anchor ids:
 most of ``mkdocs build``'s time on a large archive. This module checks that a body is in
 the shape the builder writes, a shape for which that copy is exact, and hands MkDocs a
-placeholder paragraph instead; the body goes back in place of the placeholder's HTML.
+placeholder paragraph instead; the body goes back in place of the placeholder's HTML. A body
+may also be several such blocks back to back (a plugin may add one after the briefing).
 
 Which pages are the builder's comes from its build report, never from their content. The
 shape check then guards the equivalence: a generated file edited by hand into anything
@@ -72,8 +73,8 @@ _START = rf"<(?!{_RAW_TEXT}[ >])[a-z][a-z0-9]*{_ATTRIBUTES}>"
 _END = r"</[a-z][a-z0-9]*>"
 _TEXT = rf'[^<>"&\n{_FORBIDDEN}]'
 _SHAPE = re.compile(rf"(?:(?:{_START}|{_END})(?:{_START}|{_END}|{_ENTITY}|{_TEXT})*+\n)++")
-# The outer element: a block-level element for Python-Markdown, opening the first line.
-_OUTER = re.compile(r"<(article|div|section)[ >]")
+# A top-level element: a block-level element for Python-Markdown, opening a line.
+_OUTER = re.compile(r"<(article|aside|div|footer|header|nav|section)[ >]")
 # In that shape '<' only ever starts a tag and '"' only ever delimits an attribute value:
 # the first id of each tag, and the first name of each link, found at C speed.
 _FIRST_ID = re.compile(r'<[a-z][a-z0-9]*(?: [a-z][a-z0-9-]*="[^"]*")*? id="([^"]*)"')
@@ -91,22 +92,35 @@ class RawBody:
 
 
 def raw_body(markdown: str) -> RawBody | None:
-    """The body's HTML if it is one raw HTML block in the builder's shape, else ``None``."""
-    outer = _OUTER.match(markdown)
-    if outer is None:
+    """The body's HTML if it is raw HTML blocks in the builder's shape, else ``None``."""
+    # Blank lines at the end are the only ones allowed: a marker filled with nothing leaves one.
+    body = markdown.rstrip("\n") + "\n"
+    if not _whole_elements(body) or _SHAPE.fullmatch(body) is None:
         return None
-    name = outer.group(1)
-    # One element from the first line to the last: Python-Markdown's block ends at the first
-    # end tag of its name, so that name appears nowhere else. ('<' only ever starts a tag.)
-    if (
-        not markdown.endswith(f"\n</{name}>\n")
-        or markdown.count(f"<{name}") != 1
-        or markdown.count(f"</{name}") != 1
-        or _SHAPE.fullmatch(markdown) is None
-    ):
-        return None
-    # Python-Markdown strips the document's surrounding white space: here the last newline.
-    return RawBody(markdown[:-1], _anchors(markdown))
+    # Python-Markdown strips the document's surrounding white space: here the last newlines.
+    return RawBody(body[:-1], _anchors(body))
+
+
+def _whole_elements(body: str) -> bool:
+    """Whether ``body`` is top-level elements back to back, each from the start of a line to
+    its end tag closing a line. Python-Markdown's raw block ends at the first end tag of the
+    element's name, so that name appears nowhere else inside. ('<' only ever starts a tag.)"""
+    start = 0
+    while start < len(body):
+        outer = _OUTER.match(body, start)
+        if outer is None:
+            return False
+        name = outer.group(1)
+        end = body.find(f"</{name}", start)
+        if (
+            end == -1
+            or body[end - 1] != "\n"
+            or not body.startswith(f"</{name}>\n", end)
+            or body.count(f"<{name}", start, end) != 1
+        ):
+            return False
+        start = end + len(name) + 4
+    return start > 0
 
 
 def _anchors(body: str) -> frozenset[str]:

@@ -390,7 +390,12 @@ HOSTILE_PIECES = [
     "<p id=x>",
     "\n**md**\n",
 ]
-OUTER = [("article", ' class="bf-briefing"'), ("div", ' class="bf-index"'), ("section", "")]
+OUTER = [
+    ("article", ' class="bf-briefing"'),
+    ("div", ' class="bf-index"'),
+    ("nav", ' class="bf-more" aria-label="More briefings"'),
+    ("section", ""),
+]
 
 
 def builder_lines(outer: str) -> st.SearchStrategy[str]:
@@ -401,11 +406,16 @@ def builder_lines(outer: str) -> st.SearchStrategy[str]:
     ).map(lambda t: t[0] + "".join(t[1]) + "\n")
 
 
-builder_body = st.sampled_from(OUTER).flatmap(
+builder_element = st.sampled_from(OUTER).flatmap(
     lambda outer: st.lists(builder_lines(outer[0]), max_size=8).map(
         lambda lines: f"<{outer[0]}{outer[1]}>\n{''.join(lines)}</{outer[0]}>\n"
     )
 )
+# One element, or a few back to back (a briefing and what the plugin adds after it), and
+# perhaps blank lines at the end (a marker filled with nothing).
+builder_body = st.tuples(
+    st.lists(builder_element, min_size=1, max_size=3), st.sampled_from(["", "\n", "\n\n"])
+).map(lambda t: "".join(t[0]) + t[1])
 
 
 @settings(max_examples=200, deadline=None)
@@ -442,7 +452,9 @@ def test_any_body_raw_body_accepts_is_what_mkdocs_renders(
 @pytest.mark.parametrize(
     ("markdown", "why"),
     [
-        ('<article class="bf-briefing">\n<p>x</p>\n</article>', "no final newline"),
+        ('<article class="bf-briefing">\n<p>x</p>\n</article>\n\n<nav>\n</nav>\n', "a blank line"),
+        ('<article class="bf-briefing">\n<p>x</p>\n</article>\n<p>y</p>\n', "no element"),
+        ('<article class="bf-briefing">\n<p>x</p>\n</article>\n    <nav>\n</nav>\n', "indent"),
         ('<article class="bf-briefing">\n<p>x</p>\n</article>\n\n**md**\n', "Markdown after it"),
         ('<article class="bf-briefing">\n\n<p>x</p>\n</article>\n', "a blank line"),
         ('<article class="bf-briefing">\nx <p>y</p>\n</article>\n', "a line of text"),
