@@ -68,7 +68,10 @@ VERIFIED_EXTENSIONS = frozenset(
 _FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
 _ENTITY = r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
 _RAW_TEXT = r"(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)"
-_ATTRIBUTES = rf'(?: [a-z][a-z0-9-]*="(?:[^"<>&{_FORBIDDEN}]|{_ENTITY})*")*'
+_VALUE = rf'"(?:[^"<>&{_FORBIDDEN}]|{_ENTITY})*"'
+# Attributes with a value, or without one (data-pagefind-body) but never a bare id or name:
+# MkDocs would take that for an anchor named None.
+_ATTRIBUTES = rf"(?: (?:[a-z][a-z0-9-]*={_VALUE}|(?!(?:id|name)[ >])[a-z][a-z0-9-]*))*"
 _START = rf"<(?!{_RAW_TEXT}[ >])[a-z][a-z0-9]*{_ATTRIBUTES}>"
 _END = r"</[a-z][a-z0-9]*>"
 _TEXT = rf'[^<>"&\n{_FORBIDDEN}]'
@@ -77,9 +80,10 @@ _SHAPE = re.compile(rf"(?:(?:{_START}|{_END})(?:{_START}|{_END}|{_ENTITY}|{_TEXT
 _OUTER = re.compile(r"<(article|aside|div|footer|header|nav|section)[ >]")
 # In that shape '<' only ever starts a tag and '"' only ever delimits an attribute value:
 # the first id of each tag, and the first name of each link, found at C speed.
-_FIRST_ID = re.compile(r'<[a-z][a-z0-9]*(?: [a-z][a-z0-9-]*="[^"]*")*? id="([^"]*)"')
-_FIRST_LINK_NAME = re.compile(r'<a(?: [a-z][a-z0-9-]*="[^"]*")*? name="([^"]*)"')
-_ANCHOR_TAG = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"]*")*)>')
+_ANY_ATTRIBUTE = r'(?: [a-z][a-z0-9-]*(?:="[^"]*")?)'
+_FIRST_ID = re.compile(rf'<[a-z][a-z0-9]*{_ANY_ATTRIBUTE}*? id="([^"]*)"')
+_FIRST_LINK_NAME = re.compile(rf'<a{_ANY_ATTRIBUTE}*? name="([^"]*)"')
+_ANCHOR_TAG = re.compile(rf"<([a-z][a-z0-9]*)({_ANY_ATTRIBUTE}*)>")
 _ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)="([^"]*)"')
 
 

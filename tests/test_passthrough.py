@@ -327,6 +327,8 @@ BUILDER_TAGS = [
     '<a href="https://example.org/?x= id=" id="y&lt;" name="m">',
     '<span id="s1" title="a" id="s2">',
     '<li name="not-an-anchor">',
+    '<div data-pagefind-body id="b1" data-pagefind-meta="title:a&#39;b">',
+    '<span hidden id="h1" title="t" id="h2">',
     "</a>",
     '<span class="bf-uncertain">',
     "</span>",
@@ -388,6 +390,9 @@ HOSTILE_PIECES = [
     "</>",
     "<div markdown='1'>",
     "<p id=x>",
+    "<p id>",
+    "<a name>",
+    "<p data-x >",
     "\n**md**\n",
 ]
 OUTER = [
@@ -467,6 +472,7 @@ def test_any_body_raw_body_accepts_is_what_mkdocs_renders(
         ('<article class="bf-briefing">\n<p>"a"</p>\n</article>\n', "a bare quote"),
         ('<article class="bf-briefing">\n<P>a</P>\n</article>\n', "upper case"),
         ("<article class='bf-briefing'>\n<p>a</p>\n</article>\n", "single quotes"),
+        ('<article class="bf-briefing">\n<p id>a</p>\n</article>\n', "an id without value"),
         ('<p class="bf-es">\n<p>a</p>\n</p>\n', "not a block element the builder uses"),
         ("# Título\n\n<article>\n</article>\n", "Markdown before it"),
     ],
