@@ -69,6 +69,9 @@ class BuildReport:
     drafts: tuple[str, ...] = ()  # pages in the area that must not be published
     records: Mapping[str, PageRecord] = field(default_factory=dict)  # by seed, as now written
     status: ArchiveStatus | None = None  # the state of the archive, as the editors' page shows
+    # Paths, in the generated area, of every file the builder has there now (briefings, list
+    # pages, the feed, the editors' page), written now or kept.
+    generated: frozenset[str] = frozenset()
     written: tuple[Path, ...] = ()
     unchanged: int = 0
     removed: tuple[Path, ...] = ()
@@ -202,6 +205,7 @@ def build(
         ),
         records=new.records,
         status=status,
+        generated=frozenset([*(record.page for record in new.records.values()), *new.lists]),
         written=written.written,
         unchanged=written.unchanged + (len(new.lists) - 1 if list_pages is None else 0),
         removed=written.removed,

@@ -98,6 +98,8 @@ class BriefingsConfig(base.Config):
     lock_wait = _Number(default=300, minimum=0, unit=" s")
     search = c.Type(bool, default=True)  # a Pagefind index of the briefings (builder/search.py)
     search_shard_size = _Number(default=500, minimum=1)  # briefings per Pagefind run
+    # Generated pages skip Python-Markdown's re-parse of their body (same bytes, less time).
+    passthrough = c.Type(bool, default=True)
 
     def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Every invalid option at once. MkDocs' own validation stops at the first failure,

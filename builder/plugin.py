@@ -22,7 +22,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -30,6 +30,7 @@ from mkdocs.utils import get_relative_url
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
+from builder.passthrough import PassThrough, unverified_extensions
 from builder.render import Catalogue, IndexEntry, Renderer
 from builder.search import SearchIndex, SearchReport
 from builder.text import printable
@@ -71,12 +72,20 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     catalogue: Catalogue | None = None
     renderer: Renderer | None = None
     drafts: tuple[str, ...] = ()  # pages MkDocs shows in serve and leaves out of a build
+    passthrough: PassThrough | None = None
+    passthrough_on = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # MkDocs keeps this instance from one config load to the next (a plugin with
+        # on_startup is cached): nothing from an earlier config may outlive it (the search
+        # index is kept on purpose: it is the same site's, and keeps its shards).
+        self.settings = None
+        self.passthrough = None
+        self.catalogue = None
         if not self.config.enabled:
             return config
         with _boundary():
@@ -87,6 +96,14 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 use_directory_urls=bool(config.use_directory_urls),
                 site_name=str(config.site_name),
                 site_url=config.site_url,
+            )
+        self.passthrough_on = self.config.passthrough
+        unverified = unverified_extensions(config.markdown_extensions)
+        if self.passthrough_on and unverified:
+            self.passthrough_on = False
+            log.info(
+                "generated pages go through Markdown in full: the pass-through is not verified "
+                f"with the Markdown extension(s) {', '.join(unverified)}"
             )
         if self.config.search and self.search is None:
             self.search = SearchIndex(
@@ -112,6 +129,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.catalogue = Catalogue([record.entry for record in report.records.values()])
         with _boundary():
             self.renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
+        area = settings.output_dir
+        self.passthrough = (
+            PassThrough(frozenset(f"{area}/{path}" for path in report.generated))
+            if self.passthrough_on
+            else None
+        )
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Draft briefings (and the editors' page) are shown by 'mkdocs serve', marked as
@@ -128,9 +151,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.search.start_build(Path(config.site_dir), pages, dirty=self.dirty)
         return files
 
-    def on_page_markdown(
+    @event_priority(0)
+    def _fill_markers(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        """The neighbours and related briefings at the end of a briefing page, the latest
+        briefings on a hand-written page."""
         renderer = self.renderer
         if self.settings is None or self.catalogue is None or renderer is None:
             return markdown
@@ -153,12 +179,45 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 markdown = markdown.replace(LATEST_MARKER, latest)
         return markdown
 
+    @event_priority(-100)  # last: the Markdown every other plugin would see stays as it was
+    def _pass_through(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """A generated page's body, in the shape the builder writes, skips Python-Markdown."""
+        if self.passthrough is None:
+            return markdown
+        return self.passthrough.markdown(page.file.src_uri, markdown)
+
+    on_page_markdown = CombinedEvent(_fill_markers, _pass_through)
+
+    @event_priority(100)  # first: every other plugin sees the page's real HTML
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.passthrough is None:
+            return html
+        with _boundary():
+            restored = self.passthrough.restore(page.file.src_uri, html)
+        if restored is None:
+            return html
+        content, anchors = restored
+        # MkDocs collects these from raw HTML while converting, for its anchor validation.
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= anchors
+        return content
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.search is not None:
             self.search.add_page(page.file.dest_uri, page.content or "")
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.passthrough is not None and self.passthrough.refused:
+            refused = self.passthrough.refused
+            log.info(
+                f"{len(refused)} generated page(s) not in the shape the builder writes "
+                f"(edited by hand?) went through Markdown in full, first {refused[0]!r}"
+            )
         if self.search is None:
             return
         if self.serving:  # show the pages now; search follows in a moment

@@ -1,0 +1,198 @@
+"""Pass-through: the body of a page the builder generated reaches the HTML without a re-parse.
+
+The builder renders a briefing's body (and a list page's) as one raw HTML block with every
+value escaped. Python-Markdown copies such a block to its output unchanged, but only after
+its HTML-block preprocessor has parsed it, and MkDocs parses it once more for anchor ids:
+most of ``mkdocs build``'s time on a large archive. This module checks that a body is in
+the shape the builder writes, a shape for which that copy is exact, and hands MkDocs a
+placeholder paragraph instead; the body goes back in place of the placeholder's HTML. A body
+may also be several such blocks back to back (a plugin may add one after the briefing).
+
+Which pages are the builder's comes from its build report, never from their content. The
+shape check then guards the equivalence: a generated file edited by hand into anything
+else (a blank line, a comment, Markdown outside the block, a tab) goes through Markdown as
+usual. The equivalence holds for Python-Markdown's own processing and the extensions in
+:data:`VERIFIED_EXTENSIONS` (tests/test_passthrough.py builds with them); another extension
+might rewrite raw HTML (pymdownx.critic and pymdownx.pathconverter do), so with one the
+pass-through is off.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from builder.errors import BriefingError
+
+log = logging.getLogger(__name__)
+
+# Extensions that leave a raw HTML block alone: they work on the element tree, on Markdown
+# blocks or inline text (raw HTML is stashed before any of that), or they are preprocessors
+# whose syntax needs a line that does not start with '<' (fenced code, superfences).
+VERIFIED_EXTENSIONS = frozenset(
+    {
+        "abbr",
+        "admonition",
+        "attr_list",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "toc",
+        "pymdownx.betterem",
+        "pymdownx.caret",
+        "pymdownx.details",
+        "pymdownx.emoji",
+        "pymdownx.highlight",
+        "pymdownx.inlinehilite",
+        "pymdownx.keys",
+        "pymdownx.mark",
+        "pymdownx.superfences",
+        "pymdownx.tabbed",
+        "pymdownx.tasklist",
+        "pymdownx.tilde",
+    }
+)
+
+# The builder's shape, line by line. Every line starts with a tag, so no line can open a
+# fence or be blank; text holds no raw '<', '>', '"' or '&' (the renderer escapes them), no
+# tab (Markdown expands tabs), no STX/ETX (Markdown drops them) and no other control or
+# line-separator character. Tags are lower case with double-quoted attributes; elements whose
+# content an HTML parser reads as raw text are refused, so nothing can hide an end tag.
+_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_ENTITY = r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
+_RAW_TEXT = r"(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)"
+_VALUE = rf'"(?:[^"<>&{_FORBIDDEN}]|{_ENTITY})*"'
+# Attributes with a value, or without one (data-pagefind-body) but never a bare id or name:
+# MkDocs would take that for an anchor named None.
+_ATTRIBUTES = rf"(?: (?:[a-z][a-z0-9-]*={_VALUE}|(?!(?:id|name)[ >])[a-z][a-z0-9-]*))*"
+_START = rf"<(?!{_RAW_TEXT}[ >])[a-z][a-z0-9]*{_ATTRIBUTES}>"
+_END = r"</[a-z][a-z0-9]*>"
+_TEXT = rf'[^<>"&\n{_FORBIDDEN}]'
+_SHAPE = re.compile(rf"(?:(?:{_START}|{_END})(?:{_START}|{_END}|{_ENTITY}|{_TEXT})*+\n)++")
+# A top-level element: a block-level element for Python-Markdown, opening a line.
+_OUTER = re.compile(r"<(article|aside|div|footer|header|nav|section)[ >]")
+# In that shape '<' only ever starts a tag and '"' only ever delimits an attribute value:
+# the first id of each tag, and the first name of each link, found at C speed.
+_ANY_ATTRIBUTE = r'(?: [a-z][a-z0-9-]*(?:="[^"]*")?)'
+_FIRST_ID = re.compile(rf'<[a-z][a-z0-9]*{_ANY_ATTRIBUTE}*? id="([^"]*)"')
+_FIRST_LINK_NAME = re.compile(rf'<a{_ANY_ATTRIBUTE}*? name="([^"]*)"')
+_ANCHOR_TAG = re.compile(rf"<([a-z][a-z0-9]*)({_ANY_ATTRIBUTE}*)>")
+_ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A generated page's body as Python-Markdown would turn it into HTML."""
+
+    html: str
+    anchors: frozenset[str]  # the ids MkDocs would find in it, for its anchor validation
+
+
+def raw_body(markdown: str) -> RawBody | None:
+    """The body's HTML if it is raw HTML blocks in the builder's shape, else ``None``."""
+    # Blank lines at the end are the only ones allowed: a marker filled with nothing leaves one.
+    body = markdown.rstrip("\n") + "\n"
+    if not _whole_elements(body) or _SHAPE.fullmatch(body) is None:
+        return None
+    # Python-Markdown strips the document's surrounding white space: here the last newlines.
+    return RawBody(body[:-1], _anchors(body))
+
+
+def _whole_elements(body: str) -> bool:
+    """Whether ``body`` is top-level elements back to back, each from the start of a line to
+    its end tag closing a line. Python-Markdown's raw block ends at the first end tag of the
+    element's name, so that name appears nowhere else inside. ('<' only ever starts a tag.)"""
+    start = 0
+    while start < len(body):
+        outer = _OUTER.match(body, start)
+        if outer is None:
+            return False
+        name = outer.group(1)
+        end = body.find(f"</{name}", start)
+        if (
+            end == -1
+            or body[end - 1] != "\n"
+            or not body.startswith(f"</{name}>\n", end)
+            or body.count(f"<{name}", start, end) != 1
+        ):
+            return False
+        start = end + len(name) + 4
+    return start > 0
+
+
+def _anchors(body: str) -> frozenset[str]:
+    """What MkDocs collects from raw HTML: every ``id``, and ``name`` on ``<a>``."""
+    ids = _FIRST_ID.findall(body)
+    names = _FIRST_LINK_NAME.findall(body) if ' name="' in body else []
+    # As many as the text shows, so none was missed (a second id in a tag, a name on another
+    # element, a value ending in ' id='): then every tag is read one by one.
+    if len(ids) == body.count(' id="') and len(names) == body.count(' name="'):
+        return frozenset(html.unescape(v) if "&" in v else v for v in (*ids, *names))
+    found = set()
+    for tag in _ANCHOR_TAG.finditer(body):
+        for key, value in _ATTRIBUTE.findall(tag.group(2)):
+            if key == "id" or (key == "name" and tag.group(1) == "a"):
+                found.add(html.unescape(value))
+    return frozenset(found)
+
+
+def unverified_extensions(extensions: Iterable[object]) -> list[str]:
+    """The configured Markdown extensions the pass-through is not verified with."""
+    names = [
+        name.removeprefix("markdown.extensions.") if isinstance(name, str) else repr(name)
+        for name in extensions
+    ]
+    return [name for name in names if name not in VERIFIED_EXTENSIONS]
+
+
+class PlaceholderLost(BriefingError):
+    """A page's placeholder did not reach its HTML: another plugin rewrote the Markdown."""
+
+
+@dataclass
+class PassThrough:
+    """Swaps the bodies of the builder's pages for a placeholder and back, a page at a time.
+
+    ``pages`` holds the ``src_uri`` of every page the last build generated.
+    """
+
+    pages: frozenset[str]
+    # Letters and digits only: no Markdown syntax or extension acts on it.
+    token: str = field(default_factory=lambda: f"briefingsbody{secrets.token_hex(8)}")
+    held: dict[str, RawBody] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # generated pages not in the shape
+    passed: int = 0  # pages whose body went through unparsed
+
+    def markdown(self, src_uri: str, markdown: str) -> str:
+        """The Markdown to convert for a page: a placeholder if its body is passed through."""
+        if src_uri not in self.pages:
+            return markdown
+        body = raw_body(markdown)
+        if body is None:
+            log.debug(f"{src_uri!r} is not in the builder's shape: converted by Markdown")
+            self.refused.append(src_uri)
+            return markdown
+        self.held[src_uri] = body
+        return self.token + "\n"
+
+    def restore(self, src_uri: str, converted: str) -> tuple[str, frozenset[str]] | None:
+        """The page's HTML with its body in place of the placeholder, and the body's anchor
+        ids; ``None`` if the page was converted as usual."""
+        body = self.held.pop(src_uri, None)
+        if body is None:
+            return None
+        placeholder = f"<p>{self.token}</p>"
+        if placeholder not in converted:
+            raise PlaceholderLost(
+                f"{src_uri!r}: the page's body was lost after 'on_page_markdown' (another "
+                "plugin changed it?); set 'passthrough: false' for the briefings plugin"
+            )
+        self.passed += 1
+        return converted.replace(placeholder, body.html, 1), body.anchors
