@@ -31,7 +31,7 @@ from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
 from builder.passthrough import PassThrough, unverified_extensions
-from builder.render import Catalogue, IndexEntry, Renderer
+from builder.render import EDITORS_PAGE, Catalogue, IndexEntry, Renderer
 from builder.search import SearchIndex, SearchReport
 from builder.text import printable
 
@@ -131,7 +131,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
         area = settings.output_dir
         self.passthrough = (
-            PassThrough(frozenset(f"{area}/{path}" for path in report.generated))
+            # The editors' page (serve only) is not in the builder's one-block shape.
+            PassThrough(
+                frozenset(f"{area}/{path}" for path in report.generated if path != EDITORS_PAGE)
+            )
             if self.passthrough_on
             else None
         )
