@@ -6,22 +6,17 @@ axe-core (fetched from npm by scripts/setup.sh --tests) checks WCAG 2.0/2.1/2.2 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import itertools
 import re
 import statistics
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import REPO, requires_apertium, run_mkdocs, write_project
+from tests.web import ARTIFACTS, CHROMIUM, chromium, serve_folder
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "test-artifacts"
 AXE = sorted(REPO.glob(".venv/share/axe-core-*/axe.min.js"))
 SHIPPED = "putin-corea-del-norte-alianza"
 BRIEFING = "/briefings/perro/"
@@ -60,13 +55,6 @@ SEEDS = {
         encoding="utf-8"
     ),
 }
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -75,34 +63,20 @@ requires_axe = pytest.mark.skipif(
 )
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = write_project(tmp_path_factory.mktemp("browser") / "project", SEEDS)
     result = run_mkdocs(project, "--strict")
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(project / "site") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+    with chromium(playwright_api) as instance:
         yield instance
-        instance.close()
 
 
 class Watched:

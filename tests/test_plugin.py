@@ -5,12 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,31 +16,9 @@ from mkdocs.livereload import LiveReloadServer
 
 from builder.plugin import BriefingsPlugin
 from tests.conftest import REPO, ProjectFactory, fake_translation, run_cli, run_mkdocs
+from tests.web import fetch, free_port, wait_for
 
 SEED = "Primer título.\nEl perro come en la casa grande.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
-
-
-def wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.fixture
@@ -84,31 +58,31 @@ def served(
 def test_serve_updates_page_when_a_seed_is_saved(served: tuple[Path, str]) -> None:
     project, base = served
     page = f"{base}/briefings/nota/"
-    assert wait_for(lambda: "El perro come" in (fetch(page) or ""), 60), "first build not served"
+    assert wait_for(lambda: "El perro come" in fetch(page), 60), "first build not served"
     (project / "seeds" / "nota.txt").write_text(
         SEED + "La ciudad celebra una fiesta.\n", encoding="utf-8"
     )
     party = fake_translation("La ciudad celebra una fiesta.").text
-    assert wait_for(lambda: party in (fetch(page) or ""), 60)
+    assert wait_for(lambda: party in fetch(page), 60)
     # A new seed appears in the index and gets its own page.
     (project / "seeds" / "otra.txt").write_text("Otra nota.\nHace sol.\n", encoding="utf-8")
-    assert wait_for(lambda: "otra/" in (fetch(f"{base}/briefings/") or ""), 60)
-    assert wait_for(lambda: "Hace sol." in (fetch(f"{base}/briefings/otra/") or ""), 60)
+    assert wait_for(lambda: "otra/" in fetch(f"{base}/briefings/"), 60)
+    assert wait_for(lambda: "Hace sol." in fetch(f"{base}/briefings/otra/"), 60)
 
 
 def test_serve_keeps_last_good_page_of_a_broken_seed(served: tuple[Path, str]) -> None:
     project, base = served
     page = f"{base}/briefings/nota/"
-    assert wait_for(lambda: "El perro come" in (fetch(page) or ""), 60)
+    assert wait_for(lambda: "El perro come" in fetch(page), 60)
     (project / "seeds" / "nota.txt").write_text("---\ndate: mañana\n---\nT\nB.\n", "utf-8")
     log = project / "serve.log"
     assert wait_for(
         lambda: "nota.txt:2: front matter 'date' must be a date" in log.read_text("utf-8"), 60
     )
-    assert "El perro come" in (fetch(page) or "")
+    assert "El perro come" in fetch(page)
     # The server is still running and picks up the fix.
     (project / "seeds" / "nota.txt").write_text(SEED.replace("perro", "gato"), "utf-8")
-    assert wait_for(lambda: "El gato come" in (fetch(page) or ""), 60)
+    assert wait_for(lambda: "El gato come" in fetch(page), 60)
 
 
 def test_two_servers_on_one_project_both_serve_every_edit(make_project: ProjectFactory) -> None:
@@ -135,7 +109,7 @@ def test_two_servers_on_one_project_both_serve_every_edit(make_project: ProjectF
         pages = [f"http://127.0.0.1:{port}/briefings/nota/" for port in ports]
 
         def serves(page: str, text: str) -> Callable[[], bool]:
-            return lambda: text in (fetch(page) or "")
+            return lambda: text in fetch(page)
 
         for page in pages:
             assert wait_for(serves(page, "El perro come"), 60)

@@ -277,7 +277,7 @@ def test_a_draft_is_left_out_of_a_build_entirely(make_project: ProjectFactory) -
 
 
 def test_serve_shows_the_draft_marked_and_the_editors_page(make_project: ProjectFactory) -> None:
-    from tests.test_plugin import fetch, free_port, wait_for
+    from tests.web import fetch, free_port, wait_for
 
     project = make_project({"a.txt": A, "borrador.txt": DRAFT})
     port = free_port()
@@ -290,12 +290,12 @@ def test_serve_shows_the_draft_marked_and_the_editors_page(make_project: Project
     )
     try:
         base = f"http://127.0.0.1:{port}/briefings"
-        assert wait_for(lambda: "Un borrador." in (fetch(f"{base}/borrador/") or ""), 60)
-        draft = fetch(f"{base}/borrador/") or ""
+        assert wait_for(lambda: "Un borrador." in fetch(f"{base}/borrador/"), 60)
+        draft = fetch(f"{base}/borrador/")
         assert "mkdocs-draft-marker" in draft and 'class="bf-draft"' in draft
-        index = fetch(f"{base}/") or ""
+        index = fetch(f"{base}/")
         assert "borrador/" in index and "bf-entry-draft" in index
-        editors = fetch(f"{base}/editors/") or ""
+        editors = fetch(f"{base}/editors/")
         assert "The state of the archive" in editors
         assert "2 briefings: 0 reviewed, 0 partly reviewed, 2 machine; 1 draft" in editors
     finally:

@@ -4,22 +4,15 @@ Playwright. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +20,11 @@ import pytest
 
 from builder.search import find_pagefind
 from tests.conftest import REPO, requires_apertium, run_mkdocs, write_project
+from tests.web import ARTIFACTS, CHROMIUM, chromium, fetch, free_port, serve_folder, wait_for
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is a dev dependency (scripts/setup.sh installs it)"
 )
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "test-artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE_CORE_VERSION = "4.11.0"  # as scripts/setup.sh installs it on the readers' branch
 pytestmark = [
     requires_apertium,
@@ -68,38 +53,20 @@ SEEDS = {
 }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = write_project(tmp_path_factory.mktemp("search") / "project", SEEDS)
     result = run_mkdocs(project, "--strict")
     assert result.returncode == 0, result.stderr
     assert "search: 4 briefings in 1 shard (es, en)" in result.stderr
-    server, base = serve_folder(project / "site")
-    try:
+    with serve_folder(project / "site") as base:
         yield base
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+    with chromium(playwright_api) as instance:
         yield instance
-        instance.close()
 
 
 class Reader:
@@ -285,29 +252,6 @@ def test_the_search_dialog_passes_axe(browser: Any, site: str, width: int, schem
 # -- mkdocs serve --dirty -----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch_text(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
-
-
-def wait_until(predicate: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_serve_dirty_keeps_the_search_complete_after_an_edit(browser: Any, tmp_path: Path) -> None:
     yml = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     # One briefing a shard, so that the edit leaves other shards as they were.
@@ -326,7 +270,7 @@ def test_serve_dirty_keeps_the_search_complete_after_an_edit(browser: Any, tmp_p
             start_new_session=True,
         )
     try:
-        assert wait_until(lambda: "shards" in fetch_text(f"{base}/pagefind/shards.json"), 120)
+        assert wait_for(lambda: "shards" in fetch(f"{base}/pagefind/shards.json"), 120)
 
         def finds(query: str, slug: str) -> bool:
             reader = Reader(browser)
@@ -339,11 +283,11 @@ def test_serve_dirty_keeps_the_search_complete_after_an_edit(browser: Any, tmp_p
         assert finds("alianza", "alianza")
         seed = project / "seeds" / "perro.txt"
         seed.write_text(SEEDS["perro.txt"] + "El gato duerme en el tejado.\n", encoding="utf-8")
-        assert wait_until(lambda: "tejado" in fetch_text(f"{base}/briefings/perro/"), 120), (
-            log.read_text(encoding="utf-8")
+        assert wait_for(lambda: "tejado" in fetch(f"{base}/briefings/perro/"), 120), log.read_text(
+            encoding="utf-8"
         )
         # The edited briefing is found by its new word once the index is rebuilt ...
-        assert wait_until(lambda: finds("tejado", "perro"), 60), log.read_text(encoding="utf-8")
+        assert wait_for(lambda: finds("tejado", "perro"), 60), log.read_text(encoding="utf-8")
         # ... and the briefings that were not rebuilt are still there.
         assert finds("alianza", "alianza")
         assert finds("huracan", "huracan")
