@@ -143,11 +143,13 @@ def build(
     show_progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
     include_drafts: bool = False,
+    editors_page: bool = True,
 ) -> BuildReport:
     """Build the Markdown of every briefing and the list pages into the generated area.
 
     Draft briefings get their page (MkDocs leaves it out of a published build) but appear
-    in the list pages only with ``include_drafts`` (``mkdocs serve``).
+    in the list pages only with ``include_drafts`` (``mkdocs serve``). The editors' page is
+    made only with ``editors_page`` (a published build leaves it out anyway).
     """
     started = time.perf_counter()
     engine = engine or open_engine(settings)
@@ -189,10 +191,13 @@ def build(
             collection.problems,
             {name: record.warnings for name, record in changes.reused.items()},
         )
-        errors = seed_errors(discovery, collection)
-        status = archive_status(new.records, errors, changed_at, machine_changes)
-        pages[EDITORS_PAGE] = renderer.editors_page(status)
-        new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
+        status = None
+        if editors_page:
+            errors = seed_errors(discovery, collection)
+            status = archive_status(new.records, errors, changed_at, machine_changes)
+            pages[EDITORS_PAGE] = renderer.editors_page(status)
+        if editors_page or EDITORS_PAGE in old.lists:  # kept until a build makes it again
+            new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
         written = apply(area, old.plan(area, new, pages, list_pages))
 
     return BuildReport(
@@ -207,7 +212,8 @@ def build(
         status=status,
         generated=frozenset([*(record.page for record in new.records.values()), *new.lists]),
         written=written.written,
-        unchanged=written.unchanged + (len(new.lists) - 1 if list_pages is None else 0),
+        unchanged=written.unchanged
+        + (len(new.lists) - (EDITORS_PAGE in pages) if list_pages is None else 0),
         removed=written.removed,
         seconds=time.perf_counter() - started,
     )

@@ -102,12 +102,13 @@ def _size(count: int) -> str:
     return f"{count / 1024:.0f} KB"
 
 
-def write_if_changed(path: Path, data: str | bytes) -> bool:
+def write_if_changed(path: Path, data: str | bytes, *, durable: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically unless the file already holds these bytes.
 
     Returns whether the file was written. The folder must exist; a target that is not a
     regular file (a symbolic link, a named pipe, a device) is replaced by one, never written
-    through or read.
+    through or read. ``durable`` flushes the file to disk before it takes the name (what is
+    published survives a power cut); a cache that can be made again can do without.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -130,8 +131,9 @@ def write_if_changed(path: Path, data: str | bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError as error:

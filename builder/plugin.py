@@ -116,7 +116,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             return
         settings = self.settings
         with _boundary():
-            report = build(settings, on_wait=log.info, include_drafts=self.serving)
+            report = build(
+                settings,
+                on_wait=log.info,
+                include_drafts=self.serving,
+                editors_page=self.serving,  # never published: made for 'mkdocs serve' only
+            )
         # Errors and warnings both count in 'mkdocs build --strict', so a skipped seed fails
         # a strict build; without --strict MkDocs goes on, as it does with its own warnings.
         for problem in report.problems:

@@ -45,9 +45,10 @@ def shard_digest(pages: Mapping[str, str], key: str) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file of the cache (or of the site's index), making its folder if needed."""
+    """Write a file of the cache (or of the site's index), making its folder if needed; not
+    flushed to disk one by one (5,000 fsyncs were 8 s of a build): it can be made again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_if_changed(path, data)
+    write_if_changed(path, data, durable=False)
 
 
 def copy_tree(source: Path, target: Path) -> None:

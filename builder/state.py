@@ -36,7 +36,7 @@ from builder.memory import Memory
 from builder.model import EngineInfo
 from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE, IndexEntry
 from builder.seeds import SLUG, SeedFile
-from builder.text import clean_lines, is_name_safe, shorten
+from builder.text import clean_line, is_name_safe, shorten
 
 MANIFEST_NAME = ".briefings-manifest.json"  # a dot file: MkDocs does not publish it
 MANIFEST_VERSION = 5
@@ -79,8 +79,7 @@ class BriefingStats:
         unknown = data.get("unknown") or []
         if not all(isinstance(n, int) and n >= 0 for n in numbers) or not isinstance(unknown, list):
             raise ValueError("stats are not counts")
-        texts = [word for word in unknown if isinstance(word, str)]
-        words = tuple(word[:100] for word in clean_lines(texts))
+        words = tuple(clean_line(word)[:100] for word in unknown if isinstance(word, str))
         return cls(numbers[0], numbers[1], words, numbers[2])
 
 

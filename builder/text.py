@@ -54,32 +54,13 @@ def make_safe(text: str) -> str:
     return UNSAFE.sub(" ", text)
 
 
-# Anything clean_line would change: an unsafe character, white space other than one space
-# between words, or a space at either end.
-_NEEDS_CLEANING = re.compile(f"{UNSAFE.pattern}|[^\\S ]|  |^ | $")
-
-
 def clean_line(raw: str) -> str:
     """One line of text: unsafe characters removed, white space folded, ends trimmed."""
-    if _NEEDS_CLEANING.search(raw) is None:  # most text: one scan, no copies
+    # Most text is clean already: isprintable() is False for every unsafe character and
+    # every white space but the ASCII space (one fast scan), the rest are a few lookups.
+    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
         return raw
     return _WHITESPACE.sub(" ", make_safe(raw)).strip()
-
-
-# The same as _NEEDS_CLEANING, for texts joined by newlines.
-_NEEDS_CLEANING_JOINED = re.compile(f"{UNSAFE.pattern}|[^\\S \\n]|  | \\n|\\n |^ | $|\\n\\n")
-
-
-def clean_lines(values: list[str]) -> list[str]:
-    """:func:`clean_line` of many short texts, checked in one scan when all are clean."""
-    joined = "\n".join(values)
-    if (
-        joined.count("\n") == len(values) - 1
-        and _NEEDS_CLEANING_JOINED.search(joined) is None
-        and all(values)
-    ):
-        return values
-    return [clean_line(value) for value in values]
 
 
 def shorten(value: object, limit: int = _SHORTEN_AT) -> str:

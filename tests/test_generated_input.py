@@ -269,3 +269,15 @@ def test_a_tampered_manifest_never_writes_or_deletes_outside_the_area(
         assert_site_is_sound(project)
         for problem in report.problems:
             assert_message_is_sane(str(problem).removeprefix(str(project)))
+
+
+@settings(PROFILE, max_examples=500)
+@given(
+    text=st.text(st.characters(codec=None) | st.sampled_from(["\u00a0", " ", "\u202e", "\ufffe"]))
+)
+def test_clean_line_fast_path_changes_nothing(text: str) -> None:
+    """clean_line skips its work for text that is already clean: the result must be the
+    same as doing the work every time."""
+    from builder.text import _WHITESPACE, clean_line, make_safe
+
+    assert clean_line(text) == _WHITESPACE.sub(" ", make_safe(text)).strip()
