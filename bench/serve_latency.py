@@ -81,6 +81,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # Run in the background (nohup, '&'), this process ignores SIGINT and 'mkdocs serve' would
+    # inherit that and not stop on the Ctrl-C sent at the end; a Python handler is not inherited.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     with tempfile.TemporaryDirectory(prefix="briefings-serve-") as tmp:
         root = Path(tmp)

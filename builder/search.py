@@ -59,6 +59,7 @@ MANIFEST_NAME = "shards.json"
 MANIFEST_VERSION = 1
 BODY_MARK = "data-pagefind-body"
 RUN_TIMEOUT = 600  # seconds for one Pagefind run (a shard of one language takes about 1 s)
+STOP_TIMEOUT = 10  # seconds MkDocs waits for the runner when it stops
 # What Pagefind writes that this site's search does not load: its own UIs and a spare module.
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js",
@@ -193,6 +194,8 @@ class _Runner:
         self.lock = threading.Lock()
         self.problems: list[str] = []
         self.seconds = 0.0
+        self.stopping = False
+        self.process: subprocess.Popen[str] | None = None  # the Pagefind run under way
         self.thread = threading.Thread(target=self._work, name="pagefind", daemon=True)
         self.thread.start()
 
@@ -208,8 +211,21 @@ class _Runner:
         self.jobs.join()
 
     def stop(self) -> None:
+        """Stop at once (MkDocs is stopping, perhaps on Ctrl-C): the work still queued is
+        dropped and a Pagefind run under way is ended. Only whole bundles are ever kept, so
+        the next build indexes what was left undone."""
+        with self.lock:
+            self.stopping = True
+            if self.process is not None:
+                self.process.terminate()
+        while True:
+            try:
+                self.jobs.get_nowait()
+            except queue.Empty:
+                break
+            self.jobs.task_done()
         self.jobs.put(None)
-        self.thread.join(timeout=RUN_TIMEOUT)
+        self.thread.join(timeout=STOP_TIMEOUT)
 
     def _work(self) -> None:
         while True:
@@ -235,17 +251,8 @@ class _Runner:
         """Index one shard in one language into ``folder/<language>/``."""
         started = time.perf_counter()
         fresh = Path(tempfile.mkdtemp(prefix=f".{language}.", dir=folder))
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
         try:
-            result = subprocess.run(
-                [str(self.executable), "--site", str(pages), "--output-path", str(fresh)],
-                cwd=self.configs / language,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=RUN_TIMEOUT,
-                check=False,
-            )
+            returncode, said = self._run_pagefind(pages, fresh, language)
         except (OSError, subprocess.SubprocessError) as error:
             shutil.rmtree(fresh, ignore_errors=True)
             self._fail(f"search index ({language}, shard {number}) not built: {error}")
@@ -253,17 +260,47 @@ class _Runner:
         finally:
             with self.lock:
                 self.seconds += time.perf_counter() - started
-        if result.returncode != 0 or not (fresh / "pagefind-entry.json").is_file():
+        if self.stopping:
             shutil.rmtree(fresh, ignore_errors=True)
-            said = " ".join((result.stderr or result.stdout).split())[-500:] or "no message"
+            return
+        if returncode != 0 or not (fresh / "pagefind-entry.json").is_file():
+            shutil.rmtree(fresh, ignore_errors=True)
+            said = " ".join(said.split())[-500:] or "no message"
             self._fail(
                 f"search index ({language}, shard {number}) not built: Pagefind exited with "
-                f"status {result.returncode}: {said}"
+                f"status {returncode}: {said}"
             )
             return
         for name in UNUSED_BUNDLE_FILES:
             (fresh / name).unlink(missing_ok=True)
         replace_folder(fresh, folder / language)
+
+    def _run_pagefind(self, pages: Path, output: Path, language: str) -> tuple[int, str]:
+        """Run Pagefind over ``pages`` into ``output``: its exit status and what it said.
+        The process is kept where :meth:`stop` can end it."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        with self.lock:
+            if self.stopping:
+                return -1, "stopped"
+            process = self.process = subprocess.Popen(
+                [str(self.executable), "--site", str(pages), "--output-path", str(output)],
+                cwd=self.configs / language,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+            )
+        try:
+            stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+        finally:
+            with self.lock:
+                self.process = None
+        return process.returncode, stderr or stdout
 
     def _fail(self, message: str) -> None:
         with self.lock:

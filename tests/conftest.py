@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +20,12 @@ from builder.model import EngineInfo, Translation
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+# A shell that starts pytest in the background (nohup, '&' in a script) leaves SIGINT ignored,
+# and children inherit that: the 'mkdocs serve' processes the tests stop with SIGINT (Ctrl-C)
+# would ignore it. A Python handler is reset to the default across exec, so they stop on it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 requires_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None

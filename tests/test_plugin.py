@@ -46,12 +46,14 @@ def served(
         try:
             yield project, f"http://127.0.0.1:{port}"
         finally:
-            server.send_signal(signal.SIGINT)
+            server.send_signal(signal.SIGINT)  # an editor's Ctrl-C
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
+                pytest.fail("'mkdocs serve' did not stop within 20 s of Ctrl-C")
+            assert server.returncode == 0
 
 
 @pytest.mark.parametrize("served", [False, True], indirect=True, ids=["serve", "dirty"])

@@ -8,6 +8,8 @@ import gzip
 import json
 import re
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from builder.search import (
     staged_document,
 )
 from tests.conftest import ProjectFactory, requires_apertium, run_mkdocs
+from tests.web import wait_for
 
 PAGEFIND = find_pagefind()
 requires_pagefind = pytest.mark.skipif(
@@ -382,6 +385,48 @@ def test_a_failing_pagefind_double_is_reported_per_shard(tmp_path: Path) -> None
         "search: some shards have no index, so search misses their briefings"
     )
     assert manifest(site) == {"es": [], "en": []}
+
+
+def test_stopping_ends_a_hanging_pagefind_double_and_drops_queued_shards(tmp_path: Path) -> None:
+    # MkDocs stopping (Ctrl-C) while shards are being indexed. A Pagefind run that takes
+    # minutes cannot be had on a small test site: a double that only knows its version and
+    # otherwise hangs.
+    double = tmp_path / "pagefind"
+    double.write_text(
+        '#!/bin/sh\n[ "$1" = --version ] && echo "pagefind 0" && exit 0\n'
+        f"echo $$ >> {tmp_path / 'pids'}\nexec sleep 300\n"
+    )
+    double.chmod(0o755)
+    cache = tmp_path / "cache"
+    index = SearchIndex(cache, executable=double, shard_size=2)
+    reports: list[SearchReport] = []
+    index.start_build(tmp_path / "site", [*PAGES, "index.html"], dirty=False)
+    for dest_uri, (es, en) in PAGES.items():
+        index.add_page(dest_uri, briefing_body(es, en))
+    index.add_page("index.html", "<h1>Home</h1>")
+    index.finish_build_in_background(reports.append)
+    pids = tmp_path / "pids"
+    assert wait_for(lambda: pids.is_file() and pids.read_text().strip() != "", 30)
+
+    started = time.perf_counter()
+    index.close()
+    stopped_after = time.perf_counter() - started
+
+    assert stopped_after < 10, f"close() took {stopped_after:.1f} s"
+    assert not any(t.name == "pagefind" for t in threading.enumerate())
+    # The one run under way was ended; none of the 5 queued after it was started.
+    pid = int(pids.read_text().split()[0])
+    assert len(pids.read_text().split()) == 1
+    assert wait_for(lambda: not Path(f"/proc/{pid}").exists() or _zombie(pid), 10)
+    assert reports == []  # the publication queued after the shards was dropped too
+    assert not [p for p in cache.rglob(".e[sn].*")]  # no half-made bundle left behind
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return True
 
 
 # -- a real mkdocs build ------------------------------------------------------------------
