@@ -21,6 +21,7 @@ puts a CAT tool's translations there), in the same shape.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -33,13 +34,38 @@ from pathlib import Path
 from builder.errors import InputError, LocatedInputError, Problem
 from builder.files import read_text
 from builder.text import clean_line, shorten
-from builder.yamlfile import parse
+from builder.yamlfile import Document, parse
 
 SUFFIX = ".corrections.yml"
 MAX_BYTES = {"sidecar": 8 << 20, "memory": 64 << 20}  # about 25,000 and 200,000 pairs
-# Comments 'briefings review' writes above an entry; any other comment is an editor's note,
-# kept when the file is written again.
+# The comments the tools write: the head of a review file and of memory.yml, the note before
+# the entries gone from the seed, and (by their start) the comments 'briefings review' puts
+# above an entry. Any other comment, wherever it is, is an editor's note, kept when the file
+# is written again.
+REVIEW_HEADER = """\
+# Review of {seed}: one entry per sentence, in reading order.
+# - Edit 'en' to correct the English: the entry becomes reviewed.
+# - Set 'state: approved' to accept the machine English as it stands.
+# - Entries in state 'machine' change nothing until you edit them.
+# - A reviewed sentence applies wherever the same Spanish appears; add 'scope: seed'
+#   to keep it to this briefing.
+# Run 'briefings review {name}' again after the seed changes: your work is kept.
+"""
+MEMORY_HEADER = """\
+# The project's translation memory: reviewed English for Spanish sentences, applied
+# wherever the same sentence appears. 'briefings import FILE.tmx' adds to it; your
+# comments above an entry are kept.
+"""
+GONE_NOTE = """
+# No longer in the seed: kept so that nothing you wrote is lost (they still
+# apply where the same sentence appears). Delete them when you are done.
+"""
 GENERATED_COMMENTS = ("new since the last review", "near match", "  en: ", "reviewed in ")
+_WRITTEN_LINES = tuple(
+    re.compile(re.escape(line[2:]).replace(r"\{seed\}", ".+").replace(r"\{name\}", ".+"))
+    for line in (REVIEW_HEADER + MEMORY_HEADER + GONE_NOTE).splitlines()
+    if line.startswith("# ")
+)
 STATES = ("machine", "reviewed", "approved")
 SCOPES = ("project", "seed")
 ENTRY_KEYS = ("es", "en", "state", "machine", "scope", "gone", "origin")
@@ -160,7 +186,7 @@ def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[P
         return [], problems
     if not isinstance(data, list):
         return [], [_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
-    lines = text.split("\n")
+    notes = _notes(document)
     entries: list[Entry] = []
     first_line: dict[str, int] = {}
     for index, item in enumerate(data):
@@ -176,20 +202,35 @@ def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[P
             problems.append(_error(path, message, line))
             continue
         first_line[entry.key] = line
-        entries.append(replace(entry, notes=_notes(lines, line)))
+        entries.append(replace(entry, notes=tuple(notes.get(index, ()))))
     return entries, problems
 
 
-def _notes(lines: list[str], line: int) -> tuple[str, ...]:
-    """The editor's comments directly above the entry starting on ``line`` (1-based)."""
-    notes: list[str] = []
-    at = line - 2
-    while at >= 0 and lines[at].lstrip().startswith("#"):
-        comment = lines[at].lstrip()[1:].removeprefix(" ").rstrip()
-        if not comment.startswith(GENERATED_COMMENTS):
-            notes.append(comment)
-        at -= 1
-    return tuple(reversed(notes))
+def is_written_by_the_tools(comment: str) -> bool:
+    """Whether a comment is one the tools write (and write again), not an editor's."""
+    return comment.startswith(GENERATED_COMMENTS) or any(
+        line.fullmatch(comment) for line in _WRITTEN_LINES
+    )
+
+
+def _notes(document: Document) -> dict[int, list[str]]:
+    """The editor's comments of each entry (by its index): those on its lines and those
+    above it, down from the end of the entry before; comments after the last entry are its.
+    Nothing an editor wrote in a comment is lost when the file is written again."""
+    items = document.value if isinstance(document.value, list) else []
+    ends = []
+    for index, item in enumerate(items):
+        end = document.line(index) or 0
+        for key in item if isinstance(item, dict) else ():
+            end = max(end, document.end_line(index, key) or document.line(index, key) or 0)
+        ends.append(end)
+    notes: dict[int, list[str]] = {}
+    for comment in document.comments:
+        if not ends or is_written_by_the_tools(comment.text):
+            continue
+        owner = bisect.bisect_left(ends, comment.line)
+        notes.setdefault(min(owner, len(ends) - 1), []).append(comment.text)
+    return notes
 
 
 def _entry(path: Path, item: object, line: int, kind: str) -> tuple[Entry | None, str | None]:
@@ -256,10 +297,7 @@ def dump_entries(entries: Iterable[tuple[Entry, Sequence[str]]], header: str) ->
     gone_started = False
     for entry, comments in entries:
         if entry.gone and not gone_started:
-            out.append(
-                "\n# No longer in the seed: kept so that nothing you wrote is lost (they still"
-                "\n# apply where the same sentence appears). Delete them when you are done.\n"
-            )
+            out.append(GONE_NOTE)
             gone_started = True
         out.append("\n")
         out += [f"# {_one_line(comment)}\n" for comment in (*entry.notes, *comments)]

@@ -20,6 +20,7 @@ from builder.build import collect, current_glossary, discover_seeds, seed_names
 from builder.cache import TranslationCache
 from builder.config import Settings
 from builder.corrections import (
+    REVIEW_HEADER,
     Entry,
     dump_entries,
     load_entries,
@@ -37,17 +38,6 @@ from builder.model import Segment, Translation
 from builder.seeds import Discovery, SeedFile
 from builder.sources import Source, read_sources
 from builder.text import shorten
-
-HEADER = """\
-# Review of {seed}: one entry per sentence, in reading order.
-# - Edit 'en' to correct the English: the entry becomes reviewed.
-# - Set 'state: approved' to accept the machine English as it stands.
-# - Entries in state 'machine' change nothing until you edit them.
-# - A reviewed sentence applies wherever the same Spanish appears; add 'scope: seed'
-#   to keep it to this briefing.
-# Run 'briefings review {name}' again after the seed changes: your work is kept.
-"""
-
 
 NAME_MAX = 255  # bytes in a file name, on the file systems this runs on
 
@@ -181,7 +171,7 @@ def plan(
         comments = ["new since the last review"] if rerun else []
         comments += _near(memory, segment)
         lines.append(ReviewLine(entry, tuple(comments)))
-    gone = [entry for key, entry in own.items() if key not in seen and entry.reviewed]
+    gone = [e for key, e in own.items() if key not in seen and (e.reviewed or e.notes)]
     lines += [ReviewLine(replace(entry, gone=True)) for entry in gone]
     current = [line for line in lines if not line.entry.gone]
     reviewed = sum(1 for line in current if line.entry.reviewed)
@@ -210,5 +200,5 @@ def _near(memory: Memory, segment: Segment) -> list[str]:
 
 def dump(lines: Sequence[ReviewLine], *, seed: str, name: str) -> str:
     """The review file: YAML that :func:`~builder.corrections.load_entries` reads back."""
-    header = HEADER.format(seed=seed, name=name)
+    header = REVIEW_HEADER.format(seed=seed, name=name)
     return dump_entries(((line.entry, line.comments) for line in lines), header)

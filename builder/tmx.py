@@ -23,7 +23,14 @@ from defusedxml import DefusedXmlException
 
 from builder import __version__
 from builder.clock import build_time
-from builder.corrections import MAX_BYTES, Entry, dump_entries, load_entries, sentence_key
+from builder.corrections import (
+    MAX_BYTES,
+    MEMORY_HEADER,
+    Entry,
+    dump_entries,
+    load_entries,
+    sentence_key,
+)
 from builder.errors import BriefingError
 from builder.export import segment_records
 from builder.files import describe_os_error, write_if_changed
@@ -237,13 +244,6 @@ def import_units(
         )
     written = write_if_changed(memory_file, text) if taken else False
     return ImportResult(memory_file, taken, skipped, written)
-
-
-MEMORY_HEADER = (
-    "# The project's translation memory: reviewed English for Spanish sentences, applied\n"
-    "# wherever the same sentence appears. 'briefings import FILE.tmx' adds to it; your\n"
-    "# comments above an entry are kept.\n"
-)
 
 
 def dump_memory(entries: Iterable[Entry]) -> str:

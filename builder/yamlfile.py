@@ -13,6 +13,7 @@ editor understands.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,14 +60,29 @@ _PROBLEMS = (
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed YAML document and the line (1-based) where each value starts."""
+    """A parsed YAML document, the line (1-based) where each value starts and where each
+    text value ends, and the document's comments."""
 
     value: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    end_lines: dict[KeyPath, int] = field(default_factory=dict)  # text values (scalars) only
+    comments: tuple[Comment, ...] = ()
 
     def line(self, *path: str | int) -> int | None:
         """The line of the value at ``path`` (keys and list indexes), if known."""
         return self.lines.get(path)
+
+    def end_line(self, *path: str | int) -> int | None:
+        """The last line of the text value at ``path``, if known."""
+        return self.end_lines.get(path)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A YAML comment: its line (1-based) and its text after '#' and one space."""
+
+    line: int
+    text: str
 
 
 def parse(text: str, *, first_line: int = 1) -> Document:
@@ -90,7 +106,29 @@ def parse(text: str, *, first_line: int = 1) -> Document:
         ) from None
     except RecursionError:  # pragma: no cover - depth is bounded before this can happen
         raise LocatedInputError("is nested too deeply", None) from None
-    return Document(builder.result, builder.lines)
+    comments = _comments(text, builder.spans, first_line)
+    return Document(builder.result, builder.lines, builder.end_lines, comments)
+
+
+def _comments(text: str, spans: list[tuple[int, int]], first_line: int) -> tuple[Comment, ...]:
+    """Every comment in ``text``: a '#' opening a line or after white space, outside every
+    text value (``spans``, in order: a '#' inside quotes or a block of text is text)."""
+    starts = [start for start, _ in spans]
+    found = []
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        at = line.find("#")
+        while at != -1:
+            position = offset + at
+            index = bisect.bisect_right(starts, position) - 1
+            inside = index >= 0 and position < spans[index][1]
+            if not inside and (at == 0 or line[at - 1] in " \t"):
+                text_after = line[at + 1 :].removeprefix(" ").rstrip()
+                found.append(Comment(number + first_line, text_after))
+                break
+            at = line.find("#", at + 1)
+        offset += len(line) + 1
+    return tuple(found)
 
 
 def _explain(error: yaml.MarkedYAMLError) -> str:
@@ -112,6 +150,8 @@ class _Builder:
         self.result: Any = None
         self.documents = 0
         self.lines: dict[KeyPath, int] = {}
+        self.end_lines: dict[KeyPath, int] = {}
+        self.spans: list[tuple[int, int]] = []  # where each text value is in the text
         self._resolver = Resolver()
 
     def _line(self, event: events.Event) -> int:
@@ -150,7 +190,13 @@ class _Builder:
                 self._line(event),
             )
         if isinstance(event, events.ScalarEvent):
-            self._add(self._scalar(event), event)
+            path = self._add(self._scalar(event), event)
+            start, end = event.start_mark, event.end_mark
+            if start is not None and end is not None:
+                self.spans.append((int(start.index), int(end.index)))
+                # A block of text ends at the start of the line after it.
+                last = int(end.line) - (1 if end.column == 0 and end.line > start.line else 0)
+                self.end_lines[path] = last + self.first_line
         elif isinstance(event, events.SequenceStartEvent):
             self._open([], event)
         elif isinstance(event, events.MappingStartEvent):

@@ -17,8 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.build import build
-from builder.corrections import Entry, load_entries, machine_digest, sentence_key
+from builder.corrections import (
+    Entry,
+    is_written_by_the_tools,
+    load_entries,
+    machine_digest,
+    sentence_key,
+    yaml_quoted,
+)
 from builder.review import ReviewLine, dump
+from builder.text import clean_line
 from tests.conftest import REPO, FakeEngine, ProjectFactory, fake_translation, run_cli, settings_for
 
 SHARED = "El perro come en la casa grande."
@@ -192,6 +200,122 @@ def test_review_files_read_back_exactly(pairs: list[tuple[str, str, str]]) -> No
         assert [(e.es, e.en, e.state, e.machine) for e in entries] == [
             (line.entry.es, line.entry.en, line.entry.state, line.entry.machine) for line in lines
         ]
+
+
+def test_review_keeps_every_comment_an_editor_wrote(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": "Primera nota.\nHace sol.\nLlueve mucho.\n"})
+    assert run_cli(project, "review", "a", fake=True).returncode == 0
+    path = sidecar(project, "a")
+    text = path.read_text(encoding="utf-8")
+    first, sunny, rainy = (
+        fake_translation(es).text for es in ("Primera nota.", "Hace sol.", "Llueve mucho.")
+    )
+    text = text.replace("# Review of", "# mine: ask the desk about the headline\n\n# Review of", 1)
+    text = text.replace(f'  en: "{first}"\n', f'  # inside: who wrote this?\n  en: "{first}"\n', 1)
+    text = text.replace(f'  en: "{sunny}"\n', '  en: "It is sunny."   # trailing: checked\n', 1)
+    text = text.replace(
+        '- es: "Llueve mucho."', '# loose: a note on its own\n\n- es: "Llueve mucho."'
+    )
+    text = text.replace(
+        f'  en: "{rainy}"\n', "  en: |\n    It rains a lot.\n    # text, not a note\n", 1
+    )
+    text += "\n# at the end: done on Monday\n"
+    path.write_text(text, encoding="utf-8")
+    notes = [
+        "mine: ask the desk about the headline",
+        "inside: who wrote this?",
+        "trailing: checked",
+        "loose: a note on its own",
+        "at the end: done on Monday",
+    ]
+    # Twice, and after the seed lost the sentence that carries two of the notes.
+    for seed in ("Primera nota.\nHace sol.\nLlueve mucho.\n", "Hace sol.\nLlueve mucho.\n"):
+        (project / "seeds" / "a.txt").write_text(seed, encoding="utf-8")
+        result = run_cli(project, "review", "a", fake=True)
+        assert result.returncode == 0, result.stderr
+        text = path.read_text(encoding="utf-8")
+        for note in notes:
+            assert text.count(f"# {note}\n") == 1, (note, text)
+        assert text.count("# Review of") == 1 and text.count("# - Edit 'en'") == 1
+        assert "\n# text, not a note" not in text  # text of the English, not a note
+        entries, problems = load_entries(path)
+        assert problems == []
+        by_es = {e.es: e for e in entries}
+        assert by_es["Llueve mucho."].en == "It rains a lot. # text, not a note"
+        assert by_es["Hace sol."].notes == ("trailing: checked",)
+    # The entry whose sentence is gone was never edited; it stays, for its notes.
+    assert by_es["Primera nota."].gone
+    assert by_es["Primera nota."].notes == (
+        "mine: ask the desk about the headline",
+        "inside: who wrote this?",
+    )
+
+
+COMMENT_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30
+).map(lambda text: " ".join(text.split()))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    entries=st.lists(st.tuples(ENTRY_TEXT, ENTRY_TEXT), min_size=1, max_size=5),
+    comments=st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.sampled_from(["above", "inside", "trailing", "after"]),
+            COMMENT_TEXT,
+        ),
+        max_size=8,
+    ),
+)
+def test_generated_comments_anywhere_are_kept_once(
+    entries: list[tuple[str, str]], comments: list[tuple[int, str, str]]
+) -> None:
+    """Comments of any text, above, inside, after or at the end of the lines of any entry,
+    read back as notes, each once, and stay through any number of rewrites."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.corrections.yml"
+        unique = {sentence_key(es): (es, en) for es, en in entries}
+        pairs = list(unique.values())
+        placed: dict[tuple[int, str], list[str]] = {}
+        for number, where, text in comments:
+            placed.setdefault((number % len(pairs), where), []).append(text)
+        out = []
+        for n, (es, en) in enumerate(pairs):
+            out += [f"# {c}" for c in placed.get((n, "above"), [])]
+            out.append(f"- es: {yaml_quoted(es)}")
+            out += [f"  # {c}" for c in placed.get((n, "inside"), [])]
+            trailing = placed.get((n, "trailing"), [])
+            out.append(f"  en: {yaml_quoted(en)}" + (f"  # {trailing[0]}" if trailing else ""))
+            out += ["", *[f"#{' ' if c else ''}{c}" for c in placed.get((n, "after"), [])]]
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+        def kept(where: str, n: int) -> list[str]:
+            texts = placed.get((n, where), [])
+            texts = texts[:1] if where == "trailing" else texts
+            return [c.strip() for c in texts if not is_written_by_the_tools(c.strip())]
+
+        # Each entry's notes: those after the entry before it, then its own, in file order;
+        # the last entry also takes those after it.
+        expected = [
+            [
+                *(kept("after", n - 1) if n else []),
+                *kept("above", n),
+                *kept("inside", n),
+                *kept("trailing", n),
+                *(kept("after", n) if n == len(pairs) - 1 else []),
+            ]
+            for n in range(len(pairs))
+        ]
+        for _ in range(2):
+            read, problems = load_entries(path)
+            assert problems == []
+            assert [(e.es, e.en) for e in read] == [
+                (clean_line(es), clean_line(en)) for es, en in pairs
+            ]
+            assert [list(e.notes) for e in read] == expected
+            lines = [ReviewLine(entry) for entry in read]
+            path.write_text(dump(lines, seed="seeds/x.txt", name="x.txt"), encoding="utf-8")
 
 
 def test_a_broken_corrections_file_keeps_the_reviewed_page(make_project: ProjectFactory) -> None:
