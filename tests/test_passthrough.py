@@ -17,9 +17,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+import builder.build
 from builder.passthrough import VERIFIED_EXTENSIONS, PassThrough, raw_body
 from builder.plugin import BriefingsPlugin
-from tests.conftest import REPO, ProjectFactory, requires_apertium, write_project
+from tests.conftest import REPO, FakeEngine, ProjectFactory, requires_apertium, write_project
 from tests.test_properties import seed_text, write_seed
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
@@ -116,17 +117,25 @@ def passed_through(passthrough: PassThrough | None) -> PassThrough:
     return passthrough
 
 
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds in this process translate with :class:`FakeEngine`: what is compared here is
+    MkDocs' output with and without the pass-through, whatever the engine wrote."""
+    monkeypatch.setattr(builder.build, "create_engine", lambda name, **options: FakeEngine())
+
+
 @pytest.fixture(autouse=True)
 def fixed_build_date(monkeypatch: pytest.MonkeyPatch) -> None:
     # The sitemap and the feed carry the build date: both builds get the same one.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1718928000")
 
 
-@requires_apertium
-@pytest.mark.parametrize("fixture", ["golden", "hostile"])
+@pytest.mark.parametrize("fixture", [pytest.param("golden", marks=requires_apertium), "hostile"])
 def test_site_is_byte_identical_with_and_without_passthrough(
-    make_project: ProjectFactory, fixture: str
+    make_project: ProjectFactory, fixture: str, request: pytest.FixtureRequest
 ) -> None:
+    if fixture == "hostile":
+        request.getfixturevalue("fake_engine")
     seeds: dict[str, str | bytes] = dict(HOSTILE)
     if fixture == "golden":
         seeds = {p.name: p.read_bytes() for p in sorted((GOLDEN / "seeds").iterdir())}
@@ -145,7 +154,7 @@ def test_site_is_byte_identical_with_and_without_passthrough(
     assert {f"{AREA}/{Path(name).stem}.md" for name in briefings} <= passthrough.pages
 
 
-@requires_apertium
+@pytest.mark.usefixtures("fake_engine")
 def test_byte_identical_with_every_verified_markdown_extension(
     make_project: ProjectFactory,
 ) -> None:
@@ -170,7 +179,7 @@ def test_byte_identical_with_every_verified_markdown_extension(
     assert "<mark>marca</mark>" in page
 
 
-@requires_apertium
+@pytest.mark.usefixtures("fake_engine")
 def test_unverified_markdown_extension_turns_passthrough_off(
     make_project: ProjectFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -193,7 +202,7 @@ def test_unverified_markdown_extension_turns_passthrough_off(
     ) in caplog.messages
 
 
-@requires_apertium
+@pytest.mark.usefixtures("fake_engine")
 def test_hand_written_pages_in_the_area_are_converted_as_usual(
     make_project: ProjectFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -236,7 +245,7 @@ def test_hand_written_pages_in_the_area_are_converted_as_usual(
     assert "Un <em>párrafo</em> escrito a mano," in on[f"{AREA}/notas/index.html"].decode()
 
 
-@requires_apertium
+@pytest.mark.usefixtures("fake_engine")
 def test_generated_page_edited_by_hand_is_converted_as_usual(
     make_project: ProjectFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -308,7 +317,14 @@ def mkdocs_render(markdown: str) -> Page:
 
 def assert_as_mkdocs_renders(markdown: str) -> bool:
     """If raw_body accepts ``markdown``, it gives what MkDocs gives; says whether it did."""
-    page = mkdocs_render(markdown)
+    try:
+        page = mkdocs_render(markdown)
+    except AssertionError:
+        # MkDocs' anchor collection hands the text to Python's HTMLParser, which raises
+        # AssertionError on some malformed declarations ('<![' and a new line): MkDocs itself
+        # cannot render it, and the builder's shape has no '<!' at all.
+        assert raw_body(markdown) is None
+        return False
     assert page.markdown is not None
     body = raw_body(page.markdown)  # what 'on_page_markdown' is given
     if body is None:
@@ -433,7 +449,12 @@ def test_bodies_in_the_builders_shape_pass_through_as_mkdocs_renders_them(markdo
     assert assert_as_mkdocs_renders(markdown), "a body in the builder's shape was refused"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     markdown=builder_body,
     inserts=st.lists(
