@@ -19,14 +19,18 @@ pass-through is off.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
 import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from builder.errors import BriefingError
+from builder.errors import BriefingError, InputError, OutputError
+from builder.files import read_regular, write_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +156,56 @@ def unverified_extensions(extensions: Iterable[object]) -> list[str]:
     return [name for name in names if name not in VERIFIED_EXTENSIONS]
 
 
+# The bodies found in the builder's shape, remembered between builds by their digest: the
+# check of an unchanged body is a digest lookup. The file is a cache: anything in it that is
+# not exactly what this code writes, or was written by other code, is ignored as a whole.
+CHECKED_FILE = "passthrough.json"
+CHECKED_VERSION = 1
+MAX_CHECKED_BYTES = 64 << 20
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+_DIGEST = re.compile(r"[0-9a-f]{32}")
+
+
+def body_digest(markdown: str) -> str:
+    return hashlib.blake2b(markdown.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def load_checked(path: Path) -> dict[str, frozenset[str]]:
+    """The bodies a build found in the shape (digest -> anchor ids); empty if the file is
+    missing, damaged, or from other code."""
+    try:
+        data = json.loads(read_regular(path, MAX_CHECKED_BYTES))
+    except (InputError, ValueError, RecursionError):
+        return {}
+    bodies = data.get("bodies") if isinstance(data, dict) else None
+    if (
+        not isinstance(bodies, dict)
+        or data.get("version") != CHECKED_VERSION
+        or data.get("code") != _CODE
+    ):
+        return {}
+    checked = {}
+    for digest, anchors in bodies.items():
+        if (
+            not _DIGEST.fullmatch(digest)
+            or not isinstance(anchors, list)
+            or not all(isinstance(anchor, str) for anchor in anchors)
+        ):
+            return {}
+        checked[digest] = frozenset(anchors)
+    return checked
+
+
+def save_checked(path: Path, checked: dict[str, frozenset[str]]) -> None:
+    """Write the checked bodies (sorted: the same build writes the same bytes)."""
+    bodies = {digest: sorted(checked[digest]) for digest in sorted(checked)}
+    text = json.dumps({"version": CHECKED_VERSION, "code": _CODE, "bodies": bodies})
+    try:
+        write_if_changed(path, text, durable=False)
+    except (OutputError, OSError) as error:  # a cache: the next build checks again
+        log.debug(f"{path}: not written ({error})")
+
+
 class PlaceholderLost(BriefingError):
     """A page's placeholder did not reach its HTML: another plugin rewrote the Markdown."""
 
@@ -160,10 +214,14 @@ class PlaceholderLost(BriefingError):
 class PassThrough:
     """Swaps the bodies of the builder's pages for a placeholder and back, a page at a time.
 
-    ``pages`` holds the ``src_uri`` of every page the last build generated.
+    ``pages`` holds the ``src_uri`` of every page the last build generated; ``checked`` the
+    bodies earlier builds found in the shape, by digest (they are not checked again), and
+    ``checked_now`` those of this build.
     """
 
     pages: frozenset[str]
+    checked: dict[str, frozenset[str]] = field(default_factory=dict)
+    checked_now: dict[str, frozenset[str]] = field(default_factory=dict)
     # Letters and digits only: no Markdown syntax or extension acts on it.
     token: str = field(default_factory=lambda: f"briefingsbody{secrets.token_hex(8)}")
     held: dict[str, RawBody] = field(default_factory=dict)
@@ -174,12 +232,18 @@ class PassThrough:
         """The Markdown to convert for a page: a placeholder if its body is passed through."""
         if src_uri not in self.pages:
             return markdown
-        body = raw_body(markdown)
+        digest = body_digest(markdown)
+        anchors = self.checked.get(digest)
+        if anchors is not None:
+            body: RawBody | None = RawBody(markdown.rstrip("\n"), anchors)
+        else:
+            body = raw_body(markdown)
         if body is None:
             log.debug(f"{src_uri!r} is not in the builder's shape: converted by Markdown")
             self.refused.append(src_uri)
             return markdown
         self.held[src_uri] = body
+        self.checked_now[digest] = body.anchors
         return self.token + "\n"
 
     def restore(self, src_uri: str, converted: str) -> tuple[str, frozenset[str]] | None:

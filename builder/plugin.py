@@ -30,7 +30,13 @@ from mkdocs.utils import get_relative_url
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
-from builder.passthrough import PassThrough, unverified_extensions
+from builder.passthrough import (
+    CHECKED_FILE,
+    PassThrough,
+    load_checked,
+    save_checked,
+    unverified_extensions,
+)
 from builder.render import EDITORS_PAGE, Catalogue, IndexEntry, Renderer
 from builder.search import SearchIndex, SearchReport
 from builder.text import printable
@@ -74,6 +80,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     drafts: tuple[str, ...] = ()  # pages MkDocs shows in serve and leaves out of a build
     passthrough: PassThrough | None = None
     passthrough_on = False
+    checked: dict[str, frozenset[str]] | None = None  # bodies found in the shape, by digest
+    checked_file: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -135,13 +143,16 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         with _boundary():
             self.renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
         area = settings.output_dir
-        self.passthrough = (
+        if not self.passthrough_on:
+            self.passthrough = None
+            return
+        checked_file = settings.cache_dir / CHECKED_FILE
+        if self.checked is None or checked_file != self.checked_file:
+            self.checked, self.checked_file = load_checked(checked_file), checked_file
+        self.passthrough = PassThrough(
             # The editors' page (serve only) is not in the builder's one-block shape.
-            PassThrough(
-                frozenset(f"{area}/{path}" for path in report.generated if path != EDITORS_PAGE)
-            )
-            if self.passthrough_on
-            else None
+            frozenset(f"{area}/{path}" for path in report.generated if path != EDITORS_PAGE),
+            checked=self.checked,
         )
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -226,6 +237,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 f"{len(refused)} generated page(s) not in the shape the builder writes "
                 f"(edited by hand?) went through Markdown in full, first {refused[0]!r}"
             )
+        if self.passthrough is not None and self.checked_file is not None:
+            # What this build checked; a dirty build renders only some pages, so it adds.
+            now = self.passthrough.checked_now
+            checked = {**(self.checked or {}), **now} if self.dirty else now
+            if checked != self.checked:
+                save_checked(self.checked_file, checked)
+                self.checked = checked
         if self.search is None:
             return
         if self.serving:  # show the pages now; search follows in a moment

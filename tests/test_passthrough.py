@@ -3,6 +3,7 @@ same bytes, and only the builder's own pages, in the builder's shape, are passed
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import tempfile
@@ -18,7 +19,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import builder.build
-from builder.passthrough import VERIFIED_EXTENSIONS, PassThrough, raw_body
+import builder.passthrough
+from builder.passthrough import (
+    CHECKED_FILE,
+    VERIFIED_EXTENSIONS,
+    PassThrough,
+    RawBody,
+    body_digest,
+    load_checked,
+    raw_body,
+    save_checked,
+)
 from builder.plugin import BriefingsPlugin
 from tests.conftest import REPO, FakeEngine, ProjectFactory, requires_apertium, write_project
 from tests.test_properties import seed_text, write_seed
@@ -274,6 +285,78 @@ def test_generated_page_edited_by_hand_is_converted_as_usual(
         "briefings: 2 generated page(s) not in the shape the builder writes (edited by hand?) "
         f"went through Markdown in full, first '{AREA}/nota.md'"
     ) in caplog.messages
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_bodies_checked_once_are_remembered_between_builds(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(dict(HOSTILE))
+    off, _ = build_site(project, on=False)
+    first, record = build_site(project, on=True)
+    checked_file = project / ".briefings-cache" / CHECKED_FILE
+    remembered = load_checked(checked_file)
+    assert sorted(remembered) == sorted(passed_through(record).checked_now)
+    assert len(remembered) == len(generated_pages(project)) - len(passed_through(record).refused)
+    before = checked_file.read_bytes()
+
+    # A new process: the file is read back, and no remembered body is checked again.
+    monkeypatch.setattr(BriefingsPlugin, "checked", None)
+    config = with_passthrough(project, True)
+    plugin = config.plugins["briefings"]
+    assert isinstance(plugin, BriefingsPlugin)
+    plugin.checked = None
+
+    def no_check(markdown: str) -> RawBody | None:
+        raise AssertionError("a remembered body was checked again")
+
+    monkeypatch.setattr(builder.passthrough, "raw_body", no_check)
+    again, record = build_site(project, on=True)
+    assert_same_site(again, off)
+    assert_same_site(first, off)
+    assert passed_through(record).passed == len(remembered)
+    assert checked_file.read_bytes() == before  # unchanged, not rewritten
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{not json",
+        b"[]",
+        b'{"version": 1, "code": "other code", "bodies": {}}',
+        b'{"version": 2, "code": "CODE", "bodies": {}}',
+        b'{"version": 1, "code": "CODE", "bodies": {"../x": []}}',
+        b'{"version": 1, "code": "CODE", "bodies": {"' + b"0" * 32 + b'": [1]}}',
+        b'{"version": 1, "code": "CODE", "bodies": {"' + b"0" * 32 + b'": "p1"}}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b"\xff\xfe",
+    ],
+)
+def test_a_damaged_or_foreign_checked_file_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / CHECKED_FILE
+    path.write_bytes(damage.replace(b"CODE", passthrough_code().encode()))
+    assert load_checked(path) == {}
+
+
+def test_the_checked_file_reads_back_what_was_saved(tmp_path: Path) -> None:
+    path = tmp_path / CHECKED_FILE
+    checked = {body_digest("a"): frozenset({"p1", "é<"}), body_digest("b"): frozenset()}
+    save_checked(path, checked)
+    assert load_checked(path) == checked
+    (tmp_path / "folder").mkdir()
+    save_checked(tmp_path / "folder" / "missing" / CHECKED_FILE, checked)  # a cache: no error
+
+
+def passthrough_code() -> str:
+    return str(json.loads(_saved_example())["code"])
+
+
+def _saved_example() -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / CHECKED_FILE
+        save_checked(path, {})
+        return path.read_text(encoding="utf-8")
 
 
 # Fixed example count, so CI runs the same number every time: 12 pairs of real builds.
