@@ -8,7 +8,6 @@ import gzip
 import json
 import re
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -408,12 +407,14 @@ def test_stopping_ends_a_hanging_pagefind_double_and_drops_queued_shards(tmp_pat
     pids = tmp_path / "pids"
     assert wait_for(lambda: pids.is_file() and pids.read_text().strip() != "", 30)
 
+    runner = index._runner  # its thread, to see it end (other tests leave runners of their own)
+    assert runner is not None
     started = time.perf_counter()
     index.close()
     stopped_after = time.perf_counter() - started
 
     assert stopped_after < 10, f"close() took {stopped_after:.1f} s"
-    assert not any(t.name == "pagefind" for t in threading.enumerate())
+    assert not runner.thread.is_alive()
     # The one run under way was ended; none of the 5 queued after it was started.
     pid = int(pids.read_text().split()[0])
     assert len(pids.read_text().split()) == 1
