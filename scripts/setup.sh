@@ -66,6 +66,15 @@ fi
 
 if [ "$build" -eq 1 ]; then
   # The briefings plugin translates seeds/ into site_src/briefings/ before MkDocs builds.
-  NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict
-  echo "setup: the site is in site/ (preview it with: .venv/bin/mkdocs serve)" >&2
+  # Strict: a seed that cannot be read fails the command, after every other page is built.
+  if NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict; then
+    echo "setup: the site is in site/ (preview it with: .venv/bin/mkdocs serve)" >&2
+  elif [ -f site/index.html ]; then
+    echo "setup: everything is installed, and site/ has the pages of every seed that could be" \
+      "read; fix the files named above (file:line: message), then run: .venv/bin/mkdocs build" >&2
+    exit 1
+  else
+    echo "setup: everything is installed, but the site could not be built (see above)" >&2
+    exit 1
+  fi
 fi
