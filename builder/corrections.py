@@ -60,11 +60,20 @@ GONE_NOTE = """
 # No longer in the seed: kept so that nothing you wrote is lost (they still
 # apply where the same sentence appears). Delete them when you are done.
 """
-GENERATED_COMMENTS = ("new since the last review", "near match", "  en: ", "reviewed in ")
-_WRITTEN_LINES = tuple(
-    re.compile(re.escape(line[2:]).replace(r"\{seed\}", ".+").replace(r"\{name\}", ".+"))
-    for line in (REVIEW_HEADER + MEMORY_HEADER + GONE_NOTE).splitlines()
-    if line.startswith("# ")
+# What 'briefings review' writes above an entry (builder/review.py), as whole lines.
+ENTRY_COMMENTS = (
+    re.compile(r"new since the last review"),
+    re.compile(r"reviewed in \S+:\d+"),
+    re.compile(r"near match \(\d+%\) in \S+:\d+, differs by .*:"),
+    re.compile(r'  en: ".*"'),
+)
+_WRITTEN_LINES = (
+    *ENTRY_COMMENTS,
+    *(
+        re.compile(re.escape(line[2:]).replace(r"\{seed\}", ".+").replace(r"\{name\}", ".+"))
+        for line in (REVIEW_HEADER + MEMORY_HEADER + GONE_NOTE).splitlines()
+        if line.startswith("# ")
+    ),
 )
 STATES = ("machine", "reviewed", "approved")
 SCOPES = ("project", "seed")
@@ -208,9 +217,20 @@ def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[P
 
 def is_written_by_the_tools(comment: str) -> bool:
     """Whether a comment is one the tools write (and write again), not an editor's."""
-    return comment.startswith(GENERATED_COMMENTS) or any(
-        line.fullmatch(comment) for line in _WRITTEN_LINES
-    )
+    return any(line.fullmatch(comment) for line in _WRITTEN_LINES)
+
+
+def loose_notes(path: Path) -> tuple[str, ...]:
+    """The editor's comments of a file that has no entry to keep them with (only comments,
+    or an empty list), to be written above its first entry; () if it has entries."""
+    try:
+        text, _ = read_text(path, MAX_BYTES["memory"])
+        document = parse(text)
+    except InputError:
+        return ()
+    if document.value:
+        return ()
+    return tuple(c.text for c in document.comments if not is_written_by_the_tools(c.text))
 
 
 def _notes(document: Document) -> dict[int, list[str]]:

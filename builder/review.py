@@ -24,6 +24,7 @@ from builder.corrections import (
     Entry,
     dump_entries,
     load_entries,
+    loose_notes,
     machine_digest,
     sentence_key,
     sidecar_for,
@@ -130,6 +131,12 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
         raise ReviewError(str(reasons[0]) if reasons else f"{seed_file.name} cannot be read")
     rerun = any(entry.state for entry in existing)  # written by review before
     lines, counts = plan(source, collection.machine, existing, memory, rerun=rerun)
+    loose = loose_notes(sidecar) if not existing and lines else ()
+    if loose:  # a file of comments only: they go above its first entry
+        first = lines[0]
+        lines[0] = ReviewLine(
+            replace(first.entry, notes=(*loose, *first.entry.notes)), first.comments
+        )
     text = dump(lines, seed=f"seeds/{seed_file.name}", name=seed_file.name)
     written = write_if_changed(sidecar, text)
     return ReviewResult(sidecar, written, *counts, tuple(collection.problems[seed_file.name]))

@@ -9,6 +9,7 @@ defusedxml refuses entity expansion and external references.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import xml.etree.ElementTree as ET
@@ -29,6 +30,7 @@ from builder.corrections import (
     Entry,
     dump_entries,
     load_entries,
+    loose_notes,
     sentence_key,
 )
 from builder.errors import BriefingError
@@ -233,9 +235,14 @@ def import_units(
             same = kept[key].en == unit.en
             skipped["twice in the file" if same else "twice in the file, with other English"] += 1
             continue
-        kept[key] = Entry(unit.es, unit.en, memory_file, 0, "reviewed", origin=origin)
+        notes = kept[key].notes if key in kept else ()  # the editor's, on the entry replaced
+        kept[key] = Entry(unit.es, unit.en, memory_file, 0, "reviewed", origin=origin, notes=notes)
         taken_now.add(key)
     taken = len(taken_now)
+    loose = loose_notes(memory_file) if not existing and kept else ()
+    if loose:  # a file of comments only: they go above its first entry
+        first = min(kept.values(), key=lambda e: (e.key, e.en))
+        kept[first.key] = dataclasses.replace(first, notes=(*loose, *first.notes))
     text = dump_memory(kept.values())
     if len(text.encode("utf-8")) > MAX_BYTES["memory"]:
         raise TmxError(

@@ -90,7 +90,7 @@ def parse(text: str, *, first_line: int = 1) -> Document:
 
     ``first_line`` is the file line of the text's first line (front matter starts on 2).
     """
-    builder = _Builder(first_line)
+    builder = _Builder(first_line, text)
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             builder.feed(event)
@@ -111,8 +111,10 @@ def parse(text: str, *, first_line: int = 1) -> Document:
 
 
 def _comments(text: str, spans: list[tuple[int, int]], first_line: int) -> tuple[Comment, ...]:
-    """Every comment in ``text``: a '#' opening a line or after white space, outside every
-    text value (``spans``, in order: a '#' inside quotes or a block of text is text)."""
+    """Every comment in ``text``: a '#' outside every text value (``spans``, in order: a '#'
+    inside quotes, a plain value or a block of text is text). Outside the values of a
+    document PyYAML accepted, a '#' can only start a comment (after white space, as YAML
+    says, or right after a closing quote or bracket, as PyYAML also takes it)."""
     starts = [start for start, _ in spans]
     found = []
     offset = 0
@@ -122,7 +124,7 @@ def _comments(text: str, spans: list[tuple[int, int]], first_line: int) -> tuple
             position = offset + at
             index = bisect.bisect_right(starts, position) - 1
             inside = index >= 0 and position < spans[index][1]
-            if not inside and (at == 0 or line[at - 1] in " \t"):
+            if not inside:
                 text_after = line[at + 1 :].removeprefix(" ").rstrip()
                 found.append(Comment(number + first_line, text_after))
                 break
@@ -142,8 +144,9 @@ def _explain(error: yaml.MarkedYAMLError) -> str:
 class _Builder:
     """Builds plain values from PyYAML events, with a stack instead of recursion."""
 
-    def __init__(self, first_line: int) -> None:
+    def __init__(self, first_line: int, text: str = "") -> None:
         self.first_line = first_line
+        self.text = text
         self.stack: list[tuple[list[Any] | dict[str, Any], KeyPath]] = []
         self.pending_key: list[str | None] = []
         self.key_lines: list[dict[str, int]] = []
@@ -153,6 +156,10 @@ class _Builder:
         self.end_lines: dict[KeyPath, int] = {}
         self.spans: list[tuple[int, int]] = []  # where each text value is in the text
         self._resolver = Resolver()
+
+    def _next_line(self, index: int) -> int:
+        at = self.text.find("\n", index)
+        return len(self.text) if at == -1 else at + 1
 
     def _line(self, event: events.Event) -> int:
         mark = event.start_mark
@@ -193,7 +200,10 @@ class _Builder:
             path = self._add(self._scalar(event), event)
             start, end = event.start_mark, event.end_mark
             if start is not None and end is not None:
-                self.spans.append((int(start.index), int(end.index)))
+                begin = int(start.index)
+                if event.style in ("|", ">"):  # a block's text starts on the line after '|'
+                    begin = int(end.index) if end.line == start.line else self._next_line(begin)
+                self.spans.append((begin, int(end.index)))
                 # A block of text ends at the start of the line after it.
                 last = int(end.line) - (1 if end.column == 0 and end.line > start.line else 0)
                 self.end_lines[path] = last + self.first_line

@@ -262,7 +262,7 @@ COMMENT_TEXT = st.text(
     comments=st.lists(
         st.tuples(
             st.integers(0, 4),
-            st.sampled_from(["above", "inside", "trailing", "after"]),
+            st.sampled_from(["above", "glued", "inside", "trailing", "block", "after"]),
             COMMENT_TEXT,
         ),
         max_size=8,
@@ -271,8 +271,9 @@ COMMENT_TEXT = st.text(
 def test_generated_comments_anywhere_are_kept_once(
     entries: list[tuple[str, str]], comments: list[tuple[int, str, str]]
 ) -> None:
-    """Comments of any text, above, inside, after or at the end of the lines of any entry,
-    read back as notes, each once, and stay through any number of rewrites."""
+    """Comments of any text, above, inside, after or at the end of the lines of any entry
+    (right after a closing quote too, and on the header of a block of text), read back as
+    notes, each once, and stay through any number of rewrites."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.corrections.yml"
         unique = {sentence_key(es): (es, en) for es, en in entries}
@@ -283,16 +284,23 @@ def test_generated_comments_anywhere_are_kept_once(
         out = []
         for n, (es, en) in enumerate(pairs):
             out += [f"# {c}" for c in placed.get((n, "above"), [])]
-            out.append(f"- es: {yaml_quoted(es)}")
+            glued = placed.get((n, "glued"), [])
+            out.append(f"- es: {yaml_quoted(es)}" + (f"#{glued[0]}" if glued else ""))
             out += [f"  # {c}" for c in placed.get((n, "inside"), [])]
             trailing = placed.get((n, "trailing"), [])
-            out.append(f"  en: {yaml_quoted(en)}" + (f"  # {trailing[0]}" if trailing else ""))
+            block = placed.get((n, "block"), [])
+            if block:  # the English as a block of text, a comment on its header line
+                out += [f"  en: |- # {block[0]}", f"    {en}"]
+            else:
+                out.append(f"  en: {yaml_quoted(en)}" + (f"  # {trailing[0]}" if trailing else ""))
             out += ["", *[f"#{' ' if c else ''}{c}" for c in placed.get((n, "after"), [])]]
         path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
         def kept(where: str, n: int) -> list[str]:
             texts = placed.get((n, where), [])
-            texts = texts[:1] if where == "trailing" else texts
+            if where == "trailing" and placed.get((n, "block")):
+                return []  # the block's header holds the line's comment
+            texts = texts[:1] if where in ("glued", "trailing", "block") else texts
             return [c.strip() for c in texts if not is_written_by_the_tools(c.strip())]
 
         # Each entry's notes: those after the entry before it, then its own, in file order;
@@ -301,8 +309,10 @@ def test_generated_comments_anywhere_are_kept_once(
             [
                 *(kept("after", n - 1) if n else []),
                 *kept("above", n),
+                *kept("glued", n),
                 *kept("inside", n),
                 *kept("trailing", n),
+                *kept("block", n),
                 *(kept("after", n) if n == len(pairs) - 1 else []),
             ]
             for n in range(len(pairs))
@@ -540,6 +550,64 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
     assert "took 0 reviewed translations" in again.stderr
     assert "3 already reviewed the same way" in again.stderr
     assert "First note." in a  # the first of two English for one sentence is kept
+
+
+def test_import_keeps_the_editors_notes_of_an_entry_it_replaces_and_of_a_bare_file(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project({"c.txt": "Tercera nota.\nHace sol.\nLlueve.\n"})
+    memory_file = project / "memory.yml"
+    memory_file.write_text("# Take imports from OmegaT only.\n[]\n", encoding="utf-8")
+    units = tmp_path / "units.tmx"
+    units.write_text(tmx([("Hace sol.", "It is sunny.")]), encoding="utf-8")
+    assert run_cli(project, "import", str(units), fake=True).returncode == 0
+    text = memory_file.read_text(encoding="utf-8")
+    assert text.count("# Take imports from OmegaT only.\n") == 1
+    memory_file.write_text(
+        text.replace('- es: "Hace sol."', '# The desk insists on sunny.\n- es: "Hace sol."'),
+        encoding="utf-8",
+    )
+    units.write_text(tmx([("Hace sol.", "The sun is out.")]), encoding="utf-8")
+    result = run_cli(project, "import", "--replace", str(units), fake=True)
+    assert result.returncode == 0, result.stderr
+    entries, problems = load_entries(memory_file)
+    assert problems == []
+    assert [(e.en, e.notes) for e in entries] == [
+        ("The sun is out.", ("Take imports from OmegaT only.", "The desk insists on sunny."))
+    ]
+
+
+def test_review_keeps_the_comments_of_a_file_without_entries(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": "Primera nota.\nHace sol.\n"})
+    path = sidecar(project, "a")
+    path.write_text("# Ana reviews this one.\n\n# (nothing yet)\n", encoding="utf-8")
+    assert run_cli(project, "review", "a", fake=True).returncode == 0
+    entries, problems = load_entries(path)
+    assert problems == []
+    assert entries[0].notes == ("Ana reviews this one.", "(nothing yet)")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "reviewed in the meeting with Ana: keep this wording",
+        "near match? no: my own wording",
+        "new since the last review I changed the tone",
+        "  en: my own draft, not the tool's",
+        "Review of the desk's style guide: done",
+    ],
+)
+def test_an_editors_note_that_starts_like_the_tools_own_is_kept(
+    make_project: ProjectFactory, note: str
+) -> None:
+    project = make_project({"a.txt": "Primera nota.\nHace sol.\n"})
+    assert run_cli(project, "review", "a", fake=True).returncode == 0
+    path = sidecar(project, "a")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('- es: "Hace sol."', f'# {note}\n- es: "Hace sol."'), "utf-8")
+    for _ in range(2):
+        assert run_cli(project, "review", "a", fake=True).returncode == 0
+        assert path.read_text(encoding="utf-8").count(f"# {note}\n") == 1
 
 
 def test_import_refuses_xml_bombs_and_non_tmx(make_project: ProjectFactory, tmp_path: Path) -> None:
