@@ -157,13 +157,17 @@ def unverified_extensions(extensions: Iterable[object]) -> list[str]:
 
 
 # The bodies found in the builder's shape, remembered between builds by their digest: the
-# check of an unchanged body is a digest lookup. The file is a cache: anything in it that is
-# not exactly what this code writes, or was written by other code, is ignored as a whole.
+# check of an unchanged body is a digest lookup. The file is a cache, read with care: a file
+# that is damaged, too large, or not exactly what this code writes is ignored as a whole.
+# Like the translation cache beside it, what it records is believed: a forged entry could only
+# let a page that is not in the shape (a generated page edited by hand) skip Markdown, its
+# HTML passing as it is either way, or give MkDocs wrong anchor ids for its link check.
 CHECKED_FILE = "passthrough.json"
 CHECKED_VERSION = 1
-MAX_CHECKED_BYTES = 64 << 20
+MAX_CHECKED_BYTES = 16 << 20  # about 300 bytes a briefing: some 50,000 briefings
 _CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 _DIGEST = re.compile(r"[0-9a-f]{32}")
+_CHECKED_START = json.dumps({"version": CHECKED_VERSION, "code": _CODE, "bodies": {}})[:-2]
 
 
 def body_digest(markdown: str) -> str:
@@ -174,7 +178,11 @@ def load_checked(path: Path) -> dict[str, frozenset[str]]:
     """The bodies a build found in the shape (digest -> anchor ids); empty if the file is
     missing, damaged, or from other code."""
     try:
-        data = json.loads(read_regular(path, MAX_CHECKED_BYTES))
+        raw = read_regular(path, MAX_CHECKED_BYTES)
+        # Anything but this code's own file is refused before it is parsed.
+        if not raw.startswith(_CHECKED_START.encode()):
+            return {}
+        data = json.loads(raw)
     except (InputError, ValueError, RecursionError):
         return {}
     bodies = data.get("bodies") if isinstance(data, dict) else None

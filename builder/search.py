@@ -25,12 +25,14 @@ Published layout, in ``site_dir``::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -177,6 +179,12 @@ def pagefind_version(executable: Path) -> str:
     return result.stdout.strip()
 
 
+def _signal_group(process: subprocess.Popen[str], number: int) -> None:
+    """Send ``number`` to the process group a Pagefind run leads."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # ended already
+        os.killpg(process.pid, number)
+
+
 class _Runner:
     """Runs Pagefind over staged shards, one run at a time, in a thread of its own."""
 
@@ -217,7 +225,7 @@ class _Runner:
         with self.lock:
             self.stopping = True
             if self.process is not None:
-                self.process.terminate()
+                _signal_group(self.process, signal.SIGTERM)
         while True:
             try:
                 self.jobs.get_nowait()
@@ -290,11 +298,14 @@ class _Runner:
                 stderr=subprocess.PIPE,
                 text=True,
                 errors="replace",
+                # A group of its own: a 'pagefind' that is a launcher (npm's is a Node script
+                # running the binary) is ended with everything it started.
+                start_new_session=True,
             )
         try:
             stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal_group(process, signal.SIGKILL)
             process.communicate()
             raise
         finally:

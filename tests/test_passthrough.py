@@ -22,6 +22,7 @@ import builder.build
 import builder.passthrough
 from builder.passthrough import (
     CHECKED_FILE,
+    MAX_CHECKED_BYTES,
     VERIFIED_EXTENSIONS,
     PassThrough,
     RawBody,
@@ -330,10 +331,18 @@ def test_bodies_checked_once_are_remembered_between_builds(
         b'{"version": 1, "code": "CODE", "bodies": {"' + b"0" * 32 + b'": [1]}}',
         b'{"version": 1, "code": "CODE", "bodies": {"' + b"0" * 32 + b'": "p1"}}',
         b"[" * 100_000 + b"]" * 100_000,
+        b'{"version": 1, "code": "CODE", "bodies": {"'
+        + b"0" * 32
+        + b'": ['
+        + b"[]," * 1000
+        + b"1]}}",
+        b"TOO LARGE",
         b"\xff\xfe",
     ],
 )
 def test_a_damaged_or_foreign_checked_file_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    if damage == b"TOO LARGE":  # a well-formed start, then more than the limit
+        damage = _saved_example().encode()[:-3] + b" " * MAX_CHECKED_BYTES + b"}}"
     path = tmp_path / CHECKED_FILE
     path.write_bytes(damage.replace(b"CODE", passthrough_code().encode()))
     assert load_checked(path) == {}
