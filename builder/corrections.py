@@ -38,10 +38,10 @@ from builder.yamlfile import Document, parse
 
 SUFFIX = ".corrections.yml"
 MAX_BYTES = {"sidecar": 8 << 20, "memory": 64 << 20}  # about 25,000 and 200,000 pairs
-# The comments the tools write: the head of a review file and of memory.yml, the note before
-# the entries gone from the seed, and (by their start) the comments 'briefings review' puts
-# above an entry. Any other comment, wherever it is, is an editor's note, kept when the file
-# is written again.
+# The comments the tools write, recognised as whole lines: the head of a review file and of
+# memory.yml, the note before the entries gone from the seed, and the comments 'briefings
+# review' puts above an entry. Any other comment, wherever it is, is an editor's note, kept
+# when the file is written again.
 REVIEW_HEADER = """\
 # Review of {seed}: one entry per sentence, in reading order.
 # - Edit 'en' to correct the English: the entry becomes reviewed.
@@ -63,8 +63,8 @@ GONE_NOTE = """
 # What 'briefings review' writes above an entry (builder/review.py), as whole lines.
 ENTRY_COMMENTS = (
     re.compile(r"new since the last review"),
-    re.compile(r"reviewed in \S+:\d+"),
-    re.compile(r"near match \(\d+%\) in \S+:\d+, differs by .*:"),
+    re.compile(r"reviewed in .+\.ya?ml:\d+"),  # a file name may hold spaces
+    re.compile(r"near match \(\d+%\) in .+\.ya?ml:\d+, differs by .*:"),
     re.compile(r'  en: ".*"'),
 )
 _WRITTEN_LINES = (

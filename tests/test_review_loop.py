@@ -588,9 +588,24 @@ def test_review_keeps_the_comments_of_a_file_without_entries(make_project: Proje
 
 
 @pytest.mark.parametrize(
+    "comment",
+    [
+        "reviewed in mi nota.corrections.yml:12",
+        "near match (91%) in mi nota.corrections.yml:3, differs by [-a-]{+b+}:",
+        '  en: "The dog eats."',
+        "new since the last review",
+        "Review of seeds/mi nota.txt: one entry per sentence, in reading order.",
+    ],
+)
+def test_the_tools_own_comments_are_known_whatever_the_file_names(comment: str) -> None:
+    assert is_written_by_the_tools(comment)
+
+
+@pytest.mark.parametrize(
     "note",
     [
         "reviewed in the meeting with Ana: keep this wording",
+        "reviewed in the call at 10:30",
         "near match? no: my own wording",
         "new since the last review I changed the tone",
         "  en: my own draft, not the tool's",
