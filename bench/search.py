@@ -54,15 +54,8 @@ sys.path.insert(0, str(REPO))
 from bench.pipeline import make_corpus  # noqa: E402
 from bench.scale import make_site  # noqa: E402
 from builder.seeds import slug_for  # noqa: E402
+from tests.web import CHROMIUM, LAUNCH_ARGS  # noqa: E402 (the browser tests' own launch)
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GOALS = {"page": 1_000_000, "search": 2_000_000, "seconds": 2.0, "share": 0.25, "memory": 400}
 _SEARCH_LINE = re.compile(r"search: .*; Pagefind ([\d.]+) s, ([\d.]+) s after the last page")
 _WORD = re.compile(r"[^\W\d_]{6,}")
