@@ -14,14 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +27,7 @@ sys.path.insert(0, str(REPO))
 from bench.pipeline import make_corpus, make_project  # noqa: E402
 from bench.scale import make_site  # noqa: E402
 from builder.seeds import slug_for  # noqa: E402
+from tests.web import fetch, free_port  # noqa: E402 (the web tests' own helpers)
 
 GOAL = 3.0
 # Sentences with a distinctive English translation, one per edit.
@@ -40,20 +38,6 @@ EDITS = [
     ("Los estudiantes leen un libro nuevo.", "The students read a new book."),
     ("El tren llega tarde otra vez.", "The train arrives late again."),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
 
 
 def wait_for(url: str, text: str, seconds: float = 120) -> float:
