@@ -71,6 +71,24 @@ def build_lock(
         os.close(fd)
 
 
+def try_hold(path: Path) -> tuple[int | None, str]:
+    """Take the lock ``path`` without waiting, for as long as the process wants it.
+
+    Returns its descriptor (close it to let go) and ``""``, or None and the process that
+    holds it. For state that one process owns for its lifetime, like the search index's
+    cache while ``mkdocs serve`` runs.
+    """
+    fd = _open(path)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = _holder(fd)
+        os.close(fd)
+        return None, holder
+    _note(fd, f"{os.getpid()}\n")
+    return fd, ""
+
+
 def _note(fd: int, text: str) -> None:
     """Write who holds the lock, for the message of a build that waits; only a courtesy,
     so a full disk does not stop the build here."""

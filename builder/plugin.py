@@ -254,6 +254,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def _report_search(self, report: SearchReport) -> None:
         for problem in report.problems:
             log.warning(problem)
+        for note in report.notes:
+            log.info(note)
         log.info(report.summary())
 
     def on_build_error(self, *, error: Exception) -> None:

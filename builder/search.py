@@ -41,6 +41,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from builder.errors import StateError
+from builder.lock import try_hold
 from builder.search_cache import (
     SearchCache,
     copy_tree,
@@ -73,6 +75,9 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-highlight.js",
     "wasm.unknown.pagefind",
 )
+# Held by the process that uses the cache folder: a second process (another 'mkdocs serve' of
+# the project, a 'mkdocs build' beside one) indexes in a temporary folder of its own.
+OWNER_LOCK = "owner.lock"
 INSTALL_HINT = "install it with 'bash scripts/setup.sh' (or: pip install 'pagefind[bin]')"
 
 
@@ -159,6 +164,7 @@ class SearchReport:
     seconds: float  # Pagefind's own time, mostly while MkDocs was still rendering
     waited: float  # time from the last page to the published index
     problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
         if self.shards == 0 and self.problems:
@@ -326,6 +332,7 @@ class _Build:
     expected: list[str]  # dest_uri of every page of the site
     seen: set[str] = field(default_factory=set)  # pages rendered in this build
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not a problem
     indexed: int = 0  # shards handed to Pagefind
     reused: int = 0  # shards whose bundles were in the cache
 
@@ -350,6 +357,7 @@ class SearchIndex:
         self._temporary = cache_dir is None
         self._cache_dir = cache_dir or Path(tempfile.mkdtemp(prefix="briefings-search-"))
         self._cache: SearchCache | None = None
+        self._owner: int | None = None  # the descriptor of the cache folder's lock
         self._runner: _Runner | None = None
         self._build: _Build | None = None
         self._shards: dict[int, Shard] = {}
@@ -375,11 +383,13 @@ class SearchIndex:
             return
         if self._runner is None:
             try:
-                self._start(self.executable)
+                note = self._start(self.executable)
             except (OSError, subprocess.SubprocessError) as error:
                 build.problems.append(f"search index not built: Pagefind did not run: {error}")
                 self.executable = None
                 return
+            if note:
+                build.notes.append(note)
         if self._runner is not None:
             self._runner.wait()  # the last build's index, if it was left to finish alone
         for shard in self._shards.values():
@@ -456,13 +466,18 @@ class SearchIndex:
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
+        if self._owner is not None:
+            os.close(self._owner)
+            self._owner = None
         if self._temporary:
             shutil.rmtree(self._cache_dir, ignore_errors=True)
 
     # -- shards ---------------------------------------------------------------------------
 
-    def _start(self, executable: Path) -> None:
-        """Open the cache (its key: Pagefind's version and configuration) and the runner."""
+    def _start(self, executable: Path) -> str:
+        """Open the cache (its key: Pagefind's version and configuration) and the runner;
+        what the build should be told about the cache, if anything."""
+        note = self._own_cache_folder()
         settings = [pagefind_config(language) for language in LANGUAGES]
         key = hashlib.sha256(
             json.dumps([pagefind_version(executable), settings, UNUSED_BUNDLE_FILES]).encode()
@@ -474,6 +489,29 @@ class SearchIndex:
             for dest_uri, digest in pages.items():
                 self._where[dest_uri] = number
                 self._staged[dest_uri] = (number, digest)
+        return "; ".join(filter(None, (note, cache.note)))
+
+    def _own_cache_folder(self) -> str:
+        """Hold the cache folder for this process, or index in a temporary folder (and say
+        why). Two processes staging pages and pruning bundles in one folder would pull files
+        from under each other's Pagefind runs; the second one starts from scratch instead."""
+        if self._temporary or self._owner is not None:
+            return ""
+        try:
+            self._owner, holder = try_hold(self._cache_dir / OWNER_LOCK)
+        except StateError as error:
+            self._owner, holder = None, ""
+            note = f"search: the index's cache is not used: {error}"
+        else:
+            note = (
+                f"search: another process of this project (process {holder}) uses the index's "
+                "cache; this one indexes every briefing in a temporary folder"
+            )
+        if self._owner is not None:
+            return ""
+        self._temporary = True
+        self._cache_dir = Path(tempfile.mkdtemp(prefix="briefings-search-"))
+        return note
 
     def _shard_with_room(self) -> Shard:
         """The shard new pages go to: the last one while it has room (and is not closed in
@@ -587,6 +625,7 @@ class SearchIndex:
                 seconds=seconds,
                 waited=time.perf_counter() - started,
                 problems=tuple(problems),
+                notes=tuple(build.notes),
             )
 
         return publish

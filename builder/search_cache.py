@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 import shutil
@@ -25,8 +24,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from builder.files import write_if_changed
-
-log = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
 MANIFEST = "manifest.json"
@@ -102,6 +99,7 @@ class SearchCache:
         self.root = root
         self.key = key
         self.languages = tuple(languages)
+        self.note = ""  # why the last build's shards were not taken, if they were not
 
     # -- paths ------------------------------------------------------------------------------
 
@@ -144,7 +142,7 @@ class SearchCache:
             self.clear()
             return []
         except (OSError, ValueError, UnicodeDecodeError, RecursionError) as error:
-            log.info(f"search: cache {str(self.root)!r} not used ({error}); indexing anew")
+            self.note = f"search: cache {str(self.root)!r} not used ({error}); indexing anew"
             self.clear()
             return []
 

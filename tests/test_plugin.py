@@ -121,6 +121,9 @@ def test_two_servers_on_one_project_both_serve_every_edit(make_project: ProjectF
                 assert wait_for(serves(page, f"El {word} come"), 60)
         logs = "".join((project / f"serve-{n}.log").read_text("utf-8") for n in range(2))
         assert "Traceback" not in logs and "Error" not in logs and "ERROR" not in logs
+        assert "WARNING" not in logs  # each search index whole
+        # One of the two owns the search index's cache; the other says it indexes apart.
+        assert logs.count("uses the index's cache; this one indexes") == 1
     finally:
         for server in servers:
             server.send_signal(signal.SIGINT)

@@ -275,6 +275,39 @@ def test_a_new_briefing_changes_one_shard_wherever_it_is_rendered(tmp_path: Path
 
 
 @requires_pagefind
+def test_a_second_process_on_one_cache_indexes_apart_and_leaves_the_cache_alone(
+    tmp_path: Path,
+) -> None:
+    """Two 'mkdocs serve' of one project: each index is whole, the owner's cache untouched.
+    (flock is per open file, so two indexes in one process stand for two processes.)"""
+    cache = tmp_path / "cache"
+    owner, other = SearchIndex(cache, shard_size=2), SearchIndex(cache, shard_size=2)
+    try:
+        full_build(owner, tmp_path / "site-1", PAGES)
+        staged = {p: p.read_bytes() for p in (cache / "pages").rglob("*.html")}
+        changed = dict(PAGES, **{"briefings/cinco/index.html": ("Un tren viejo", "Old train")})
+        report = full_build(other, tmp_path / "site-2", changed)
+        assert report.problems == ()
+        assert (report.indexed, report.reused) == (3, 0)  # from scratch, in a folder of its own
+        assert report.notes and "uses the index's cache" in report.notes[0]
+        assert indexed(tmp_path / "site-2", "es")["/briefings/cinco/"].startswith("Un tren")
+        assert {p: p.read_bytes() for p in (cache / "pages").rglob("*.html")} == staged
+        again = full_build(owner, tmp_path / "site-1", PAGES)
+        assert (again.indexed, again.reused, again.notes) == (0, 3, ())
+    finally:
+        other.close()
+        owner.close()
+    assert not other._cache_dir.exists()  # its temporary folder is removed
+    third = SearchIndex(cache, shard_size=2)  # the owner has let go: the cache is used
+    try:
+        shutil.rmtree(tmp_path / "site-1")
+        report = full_build(third, tmp_path / "site-1", PAGES)
+        assert (report.reused, report.notes) == (3, ())
+    finally:
+        third.close()
+
+
+@requires_pagefind
 @pytest.mark.parametrize(
     "broken",
     [
@@ -301,6 +334,7 @@ def test_a_cache_that_does_not_check_out_is_not_used(tmp_path: Path, broken: str
     finally:
         second.close()
     assert (report.indexed, report.reused, report.problems) == (3, 0, ())
+    assert len(report.notes) == 1 and "not used" in report.notes[0]  # said, not hidden
     assert len(indexed(site, "es")) == 5
 
 
