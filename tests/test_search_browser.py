@@ -97,8 +97,12 @@ class Reader:
             page.locator("input.md-search__input").click()
         page.locator("input.md-search__input").fill("")
         page.keyboard.type(query, delay=15)
+        # A slow keystroke lets a prefix ("h") be searched first: wait for the whole query.
+        expect(page.locator("#bf-search-results")).to_have_attribute(
+            "data-query", query.strip(), timeout=20_000
+        )
         status = page.locator("#bf-search-status")
-        expect(status).to_have_text(re.compile(r"found|best matches|No briefing"), timeout=20_000)
+        expect(status).to_have_text(re.compile(r"found|best matches|No briefing"))
         return page.locator("#bf-search-results a")
 
 
@@ -140,6 +144,24 @@ def test_both_languages_are_searched_with_stemming(
     results = reader.search(query)
     assert results.count() >= 1, f"nothing found for {query!r}"
     assert results.first.get_attribute("href") == f"/briefings/{slug}/"
+
+
+def test_results_answer_the_whole_query_after_a_slow_keystroke(browser: Any, site: str) -> None:
+    """A pause after "h" searches the prefix ("hola" in signos); the list then follows the
+    whole word, and says which query it answers."""
+    reader = Reader(browser)
+    page = reader.page
+    page.goto(f"{site}/briefings/")
+    prefix = reader.search("h")
+    assert "/briefings/signos/" in [
+        prefix.nth(i).get_attribute("href") for i in range(prefix.count())
+    ]
+    page.keyboard.type("urricanes", delay=15)
+    expect(page.locator("#bf-search-results")).to_have_attribute("data-query", "hurricanes")
+    results = page.locator("#bf-search-results a")
+    assert [results.nth(i).get_attribute("href") for i in range(results.count())] == [
+        "/briefings/huracan/"
+    ]
 
 
 def test_a_briefing_ranks_above_the_list_pages_that_show_its_title(browser: Any, site: str) -> None:

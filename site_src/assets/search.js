@@ -303,6 +303,7 @@
     if (!query) {
       state = null;
       list.textContent = "";
+      list.removeAttribute("data-query");
       more.hidden = true;
       say("Type to start searching");
       return Promise.resolve();
@@ -325,6 +326,7 @@
         return;
       }
       list.textContent = "";
+      list.removeAttribute("data-query");
       more.hidden = true;
       say(window.location.protocol === "file:"
         ? "Search needs the site to be served over HTTP (for example by mkdocs serve)."
@@ -365,6 +367,8 @@
 
   function render(hits, complete, before) {
     list.textContent = "";
+    // Which query the list answers: typing on, the list may still show a shorter one's.
+    list.setAttribute("data-query", state.query);
     hits.forEach(function (hit) {
       list.appendChild(item(hit));
     });
