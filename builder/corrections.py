@@ -34,7 +34,7 @@ from pathlib import Path
 from builder.errors import InputError, LocatedInputError, Problem
 from builder.files import read_text
 from builder.text import clean_line, shorten
-from builder.yamlfile import Document, parse
+from builder.yamlfile import Document, flag, parse
 
 SUFFIX = ".corrections.yml"
 MAX_BYTES = {"sidecar": 8 << 20, "memory": 64 << 20}  # about 25,000 and 200,000 pairs
@@ -257,9 +257,9 @@ def _entry(path: Path, item: object, line: int, kind: str) -> tuple[Entry | None
     if not isinstance(item, dict):
         return None, "each entry needs an 'es' and an 'en' sentence"
     es, en = item.get("es"), item.get("en")
-    if not isinstance(es, str | int) or not isinstance(en, str | int):
+    if not isinstance(es, str) or not isinstance(en, str):
         return None, "each entry needs an 'es' and an 'en' sentence"
-    es, en = clean_line(str(es)), clean_line(str(en))
+    es, en = clean_line(es), clean_line(en)
     if not es or not en:
         return None, "each entry needs an 'es' and an 'en' sentence"
     unknown = [key for key in item if key not in ENTRY_KEYS]
@@ -271,8 +271,8 @@ def _entry(path: Path, item: object, line: int, kind: str) -> tuple[Entry | None
     scope = item.get("scope", "project")
     if scope not in SCOPES:
         return None, f"'scope' must be 'seed' or 'project' (got {shorten(scope, 30)})"
-    gone = item.get("gone", False)
-    if not isinstance(gone, bool):
+    gone = flag(item["gone"]) if item.get("gone") is not None else False
+    if gone is None:
         return None, "'gone' must be true or false"
     machine = item.get("machine", "")
     if not isinstance(machine, str) or len(machine) > 20:
@@ -300,7 +300,7 @@ def _entry(path: Path, item: object, line: int, kind: str) -> tuple[Entry | None
             machine,
             scope,
             gone,
-            clean_line(str(origin))[:200] if origin else "",
+            clean_line(origin)[:200] if isinstance(origin, str) else "",
         ),
         None,
     )

@@ -130,9 +130,9 @@ def load_glossary(path: Path | None) -> tuple[Glossary, list[Problem]]:
 
 def _term(value: object) -> str | None:
     """A glossary term as written, or None if it is not one (empty, no letters, too long)."""
-    if not isinstance(value, str | int) or isinstance(value, bool):
+    if not isinstance(value, str):
         return None
-    term = clean_line(str(value))
+    term = clean_line(value)
     if not term or len(term) > MAX_TERM or not re.search(r"\w", term):
         return None
     return term

@@ -26,7 +26,7 @@ from builder.errors import InputError, LocatedInputError, Problem, SeedError
 from builder.files import describe_os_error, read_regular
 from builder.model import Paragraph, Seed, SeedMeta
 from builder.text import clean_line, describe_unsafe, is_name_safe, make_safe, shorten
-from builder.yamlfile import Document, parse
+from builder.yamlfile import Document, flag, parse
 
 SEED_SUFFIX = ".txt"
 META_KEYS = ("date", "source", "url", "author", "tags", "encoding", "draft")
@@ -388,9 +388,9 @@ def parse_meta(path: Path, front: FrontMatter) -> SeedMeta:
         value = data.get(key)
         if value is None:
             continue
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
+        if not isinstance(value, str):
             raise fail(key, "must be a single line of text")
-        text_values[key] = clean_line(str(value))[:500] or None
+        text_values[key] = clean_line(value)[:500] or None
     url = text_values.get("url")
     if url is not None and not is_web_url(url):
         raise fail("url", "must be an http:// or https:// address")
@@ -399,17 +399,17 @@ def parse_meta(path: Path, front: FrontMatter) -> SeedMeta:
     if isinstance(tags_value, str):
         tags = tuple(t for t in (clean_line(x) for x in tags_value.split(",")) if t)
     elif isinstance(tags_value, list):
-        if not all(isinstance(t, str | int) and not isinstance(t, bool) for t in tags_value):
+        if not all(isinstance(t, str) for t in tags_value):
             raise fail("tags", "must be a list of words")
-        tags = tuple(t for t in (clean_line(str(x)) for x in tags_value) if t)
+        tags = tuple(t for t in (clean_line(x) for x in tags_value) if t)
     elif tags_value is not None:
         raise fail("tags", "must be a list of words")
     if any(len(tag) > 100 for tag in tags):
         raise fail("tags", "has a tag longer than 100 characters")
     if len(set(tags)) > MAX_TAGS:
         raise fail("tags", f"has {len(set(tags))} tags; a briefing may have at most {MAX_TAGS}")
-    draft = data.get("draft", False)
-    if not isinstance(draft, bool):
+    draft = flag(data["draft"]) if data.get("draft") is not None else False
+    if draft is None:
         raise fail("draft", "must be true or false")
     return SeedMeta(
         date=date,

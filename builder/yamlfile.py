@@ -5,16 +5,19 @@ a typo into a traceback or a denial of service: aliases (a 300-byte "billion lau
 expands to gigabytes), explicit type tags (``!!int 'abc'`` raises ``ValueError``), deep
 nesting (``RecursionError``), timestamps that are not dates (``2024-02-30`` raises
 ``ValueError``) and numbers of thousands of digits. This reader walks PyYAML's event stream
-itself, without recursion, and builds plain values: strings, integers, floats, booleans,
-None, lists and dicts with string keys. Dates stay strings, for the caller to check with a
-message of its own. Anything else is an :class:`InputError` with the line and a message an
-editor understands.
+itself, without recursion, and builds plain values: text, None, lists and dicts with text
+keys. Anything else is an :class:`InputError` with the line and a message an editor
+understands.
+
+Every value is the text as written: in these files a value is a sentence, a name or a word,
+and YAML 1.1's typing would rewrite an editor's words (``en: No`` as *False*, ``en: 010`` as
+*8*, ``author: 0x1F`` as *31*). Only an empty value, ``~`` and ``null`` are None; the few keys
+that are flags read their text with :func:`flag`, dates are checked by their caller.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,13 +31,8 @@ from builder.text import shorten
 
 # Deeper than any file of this project needs; well under Python's recursion limit.
 MAX_DEPTH = 16
-# Longer numbers are kept as text: int() of 5,000 digits is refused by Python.
-_MAX_NUMBER_CHARS = 40
-_INT_TAG = "tag:yaml.org,2002:int"
-_FLOAT_TAG = "tag:yaml.org,2002:float"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
 _NULL_TAG = "tag:yaml.org,2002:null"
-_TRUE = frozenset({"yes", "true", "on"})
+_FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 KeyPath = tuple[str | int, ...]
 
@@ -212,18 +210,12 @@ class _Builder:
         elif isinstance(event, events.MappingStartEvent):
             self._open({}, event)
 
-    def _scalar(self, event: events.ScalarEvent) -> Any:
-        value = event.value
-        if event.style is not None:  # quoted or block text: always a string
+    def _scalar(self, event: events.ScalarEvent) -> str | None:
+        value: str = event.value
+        if event.style is not None:  # quoted or block text
             return value
         tag = self._resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-        if tag == _NULL_TAG:
-            return None
-        if tag == _BOOL_TAG:
-            return value.lower() in _TRUE
-        if tag in (_INT_TAG, _FLOAT_TAG) and len(value) <= _MAX_NUMBER_CHARS:
-            return _number(value, tag)
-        return value  # strings, timestamps, long numbers: the caller decides
+        return None if tag == _NULL_TAG else value
 
     def _open(self, container: list[Any] | dict[str, Any], event: events.Event) -> None:
         if len(self.stack) >= MAX_DEPTH:
@@ -272,22 +264,7 @@ class _Builder:
         return here
 
 
-def _number(value: str, tag: str) -> int | float | str:
-    text = value.replace("_", "")
-    try:
-        if tag == _INT_TAG:
-            if ":" in text:  # sexagesimal (YAML 1.1): nobody means that here
-                return value
-            sign = -1 if text.startswith("-") else 1
-            digits = text.lstrip("+-")
-            if digits.startswith("0x"):
-                return sign * int(digits[2:], 16)
-            if digits.startswith("0b"):
-                return sign * int(digits[2:], 2)
-            if len(digits) > 1 and digits.startswith("0"):
-                return sign * int(digits, 8)
-            return sign * int(digits)
-        number = float(text.replace(".inf", "inf").replace(".nan", "nan").replace(".Inf", "inf"))
-        return value if math.isnan(number) or math.isinf(number) else number
-    except ValueError:
-        return value
+def flag(value: object) -> bool | None:
+    """A yes/no value as YAML writes it (``true``, ``false``, ``yes``, ``no``, ``on``,
+    ``off``, in any case), or None if ``value`` is not one."""
+    return _FLAGS.get(value.lower()) if isinstance(value, str) else None

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
@@ -115,6 +115,43 @@ def test_any_sidecar_or_glossary_gives_problems_never_exceptions(
             _, more = load_glossary(glossary)
             for problem in [*problems, *more]:
                 assert_message_is_sane(str(problem).removeprefix(tmp))
+
+
+# Plain (unquoted) words YAML 1.1 would type: booleans, octal, hex, binary, sexagesimal,
+# floats, infinities, separators, timestamps. To an editor each is just text.
+TYPED_WORDS = [
+    "No", "no", "NO", "Yes", "yes", "On", "OFF", "y", "n", "true", "False", "010", "0x1F",
+    "0b101", "0o17", "1_000", "+12", "-0", "1:20:30", "3.5", "1e3", ".5", "6.", ".inf",
+    "-.Inf", ".NaN", "2024-06-21", "2001-12-14t21:59:43.10-05:00", "0777", "12e03",
+]  # fmt: skip
+PLAIN_WORD = st.sampled_from(TYPED_WORDS) | st.from_regex(
+    r"[A-Za-z0-9][A-Za-z0-9._+-]{0,12}", fullmatch=True
+)
+
+
+@settings(PROFILE, max_examples=150)
+@given(es=PLAIN_WORD, en=PLAIN_WORD, term=PLAIN_WORD, tag=PLAIN_WORD, author=PLAIN_WORD)
+def test_plain_words_in_an_editors_file_are_kept_as_written(
+    es: str, en: str, term: str, tag: str, author: str
+) -> None:
+    """'en: No' is the English "No", not False; 'en: 010' is "010", not 8."""
+    assume(tag != term)  # a term both kept and translated is an error of its own
+    with tempfile.TemporaryDirectory() as tmp:
+        sidecar = Path(tmp) / "x.corrections.yml"
+        sidecar.write_text(f"- es: {es}\n  en: {en}\n  machine: {term}\n  state: reviewed\n")
+        entries, problems = load_entries(sidecar)
+        assert problems == []
+        assert [(e.es, e.en, e.machine) for e in entries] == [(es, en, term[:20])]
+        glossary = Path(tmp) / "glossary.yml"
+        glossary.write_text(f"keep: [{tag}]\ntranslate:\n  {term}: {en}\n")
+        found, problems = load_glossary(glossary)
+        assert problems == []
+        assert found.terms == {tag: tag, term: en}
+        seed = Path(tmp) / "n.txt"
+        seed.write_text(f"---\nauthor: {author}\nsource: {es}\ntags: [{tag}, {en}]\n---\nT.\nB.\n")
+        read, _ = read_seed(SeedFile(seed, "n"))
+        assert (read.meta.author, read.meta.source) == (author, es)
+        assert read.meta.tags == tuple(dict.fromkeys([tag, en]))
 
 
 def snapshot(root: Path, area: Path) -> dict[str, str]:
