@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 
 from markdown.extensions.toc import slugify
 
-from builder.errors import InputError, LocatedInputError, Problem, SeedError
+from builder.errors import InputError, LocatedInputError, Problem, SeedError, StateError
 from builder.files import describe_os_error, read_regular
 from builder.model import Paragraph, Seed, SeedMeta
 from builder.text import clean_line, describe_unsafe, is_name_safe, make_safe, shorten
@@ -85,6 +86,7 @@ def discover(seeds_dir: Path) -> Discovery:
     ``*.txt``, a dangling link, a link out of the folder, a name that cannot be shown) is
     reported, as are seeds whose names give the same slug: neither of those is built.
     """
+    require_utf8_file_names()
     problems: list[Problem] = []
     candidates: list[SeedFile] = []
     root = seeds_dir.resolve()
@@ -118,6 +120,21 @@ def discover(seeds_dir: Path) -> Discovery:
             files.append(seed_file)
     problems.sort(key=lambda problem: problem.path.name)
     return Discovery(tuple(files), tuple(problems))
+
+
+def require_utf8_file_names() -> None:
+    """Refuse to go on when Python reads file names in another encoding than UTF-8.
+
+    A seed's web address comes from its file name: read as Latin-1, 'ñandú.txt' would be
+    'Ã±andÃº' and move to another address (its published page removed), or be refused."""
+    encoding = codecs.lookup(sys.getfilesystemencoding()).name
+    if encoding != "utf-8":
+        raise StateError(
+            f"file names are read as {encoding}, not UTF-8, in this locale "
+            f"({os.environ.get('LC_ALL') or os.environ.get('LANG') or 'unset'}); seeds would "
+            "move to other web addresses: run with a UTF-8 locale (LANG=C.UTF-8) or "
+            "PYTHONUTF8=1"
+        )
 
 
 def _refusal(entry: os.DirEntry[str], path: Path, root: Path) -> str | None:

@@ -715,3 +715,33 @@ def test_bidirectional_overrides_are_removed_with_a_warning(tmp_path: Path) -> N
     seed, warnings = read_seed(read_text_seed(tmp_path, "T \u202etxet\u202c.\nB.\n"))
     assert seed.title == "T txet ."
     assert warnings[0].message.startswith("2 characters that cannot be shown (U+202E, U+202C)")
+
+
+def test_a_locale_that_reads_names_in_another_encoding_moves_no_page(
+    make_project: ProjectFactory,
+) -> None:
+    """Under a C locale without Python's UTF-8 mode, 'ñandú.txt' would be refused (or, in
+    Latin-1, become 'aandao') and its published page removed: the build stops instead."""
+    project = make_project({"ñandú.txt": GOOD})
+    assert run_cli(project, "build", "-q", fake=True).returncode == 0
+    area = project / "site_src" / "briefings"
+    before = {p.name: p.read_bytes() for p in area.iterdir()}
+    assert "nandu.md" in before
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONUTF8"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.fake_run", "builder", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env
+        | {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0", "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "briefings: error: file names are read as ascii, not UTF-8, in this locale (C); seeds "
+        "would move to other web addresses: run with a UTF-8 locale (LANG=C.UTF-8) or "
+        "PYTHONUTF8=1"
+    )
+    assert {p.name: p.read_bytes() for p in area.iterdir()} == before
