@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.cache import TranslationCache
+from builder.cache import TranslationCache, file_key
 from builder.clock import build_time
 from builder.config import Settings
 from builder.engines import Engine, ReadsCapitals, create_engine
@@ -161,7 +161,11 @@ def build(
         with TranslationCache(settings.cache_file) as cache:
             glossary, glossary_problems = current_glossary(settings, cache)
             memory = load_memory(
-                settings.seeds_dir, settings.memory_file, seed_names(discovery), cache
+                settings.seeds_dir,
+                settings.memory_file,
+                seed_names(discovery),
+                cache,
+                root=settings.project_dir,
             )
             shared = shared_digest(settings, engine.info, glossary)
             changes = old.changes(area, settings.seeds_dir, discovery.files, shared, memory)
@@ -316,7 +320,11 @@ def gather(
         with TranslationCache(settings.cache_file) as cache:
             glossary, glossary_problems = current_glossary(settings, cache)
             memory = load_memory(
-                settings.seeds_dir, settings.memory_file, seed_names(discovery), cache
+                settings.seeds_dir,
+                settings.memory_file,
+                seed_names(discovery),
+                cache,
+                root=settings.project_dir,
             )
             collection = collect(
                 settings,
@@ -350,7 +358,7 @@ def current_glossary(settings: Settings, cache: TranslationCache) -> tuple[Gloss
     that pages are not republished without their terms."""
     path = settings.glossary_file
     glossary, problems = load_glossary(path)
-    key = f"glossary:{path}"
+    key = file_key("glossary", path, settings.project_dir) if path else "glossary:"
     if not any(problem.is_error for problem in problems):
         if cache.recall(key) != glossary.to_json():
             cache.remember(key, glossary.to_json())

@@ -69,6 +69,22 @@ _CHUNK = 500
 _T = TypeVar("_T")
 
 
+def file_key(kind: str, path: Path, root: Path | None) -> str:
+    """The name a document about an editor's file is remembered under: the file's path from
+    the project folder ``root``, so that it still holds after the project moves (a CI
+    checkout elsewhere), and always text SQLite can store (a name that is not UTF-8 is
+    written as the hex of its bytes)."""
+    where = path
+    if root is not None and path.is_relative_to(root):
+        where = path.relative_to(root)
+    text = where.as_posix()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "bytes:" + os.fsencode(where).hex()
+    return f"{kind}:{text}"
+
+
 class TranslationCache:
     """Look up and store translations; one file per project."""
 

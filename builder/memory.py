@@ -24,12 +24,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from builder.cache import TranslationCache
+from builder.cache import TranslationCache, file_key
 from builder.corrections import SUFFIX, Entry, load_entries, sentence_key, sidecar_for
 from builder.errors import Problem
 from builder.text import is_name_safe, shorten
 
-_REMEMBERED = "memory:"  # prefix of the cache documents holding each file's entries
+_REMEMBERED = "memory"  # kind of the cache documents holding each file's entries
 NEAR_SCORE = 85  # rapidfuzz ratio from which a sentence is offered as a near match
 
 
@@ -134,11 +134,14 @@ def load_memory(
     memory_file: Path | None,
     seed_names: Iterable[str],
     cache: TranslationCache | None = None,
+    *,
+    root: Path | None = None,
 ) -> Memory:
     """Every sidecar of ``seeds_dir`` and the memory file, read (or recalled from ``cache``
     when unchanged) and combined. ``seed_names`` are the seeds found: a sidecar belongs to
-    the seed it is named after, and one that belongs to none is reported."""
-    remembered = cache.recall_prefix(_REMEMBERED) if cache is not None else {}
+    the seed it is named after, and one that belongs to none is reported. ``root`` is the
+    project folder, which the names of the remembered files are taken from."""
+    remembered = cache.recall_prefix(f"{_REMEMBERED}:") if cache is not None else {}
     owners = {sidecar_for(seeds_dir / name).name: name for name in seed_names}
     sources = [(seeds_dir / name, "sidecar") for name in sidecar_names(seeds_dir)]
     if memory_file is not None:
@@ -151,9 +154,10 @@ def load_memory(
     for path, kind in sources:
         owner = owners.get(path.name, "") if kind == "sidecar" else ""
         owner_of[path] = owner
-        entries, found, keep = _read(path, kind, remembered.get(f"{_REMEMBERED}{path}"))
+        key = file_key(_REMEMBERED, path, root)
+        entries, found, keep = _read(path, kind, remembered.get(key))
         if keep is not None:
-            fresh[f"{_REMEMBERED}{path}"] = keep
+            fresh[key] = keep
         files[path] = entries
         if kind == "sidecar" and not owner:
             found = [*found, _orphan(path)]

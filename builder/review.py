@@ -114,7 +114,11 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
         with TranslationCache(settings.cache_file) as cache:
             glossary, _ = current_glossary(settings, cache)
             memory = load_memory(
-                settings.seeds_dir, settings.memory_file, seed_names(discovery), cache
+                settings.seeds_dir,
+                settings.memory_file,
+                seed_names(discovery),
+                cache,
+                root=settings.project_dir,
             )
             collection = collect(settings, engine, cache, glossary, memory, [seed_file])
         found = list(

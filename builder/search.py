@@ -185,6 +185,14 @@ def pagefind_version(executable: Path) -> str:
     return result.stdout.strip()
 
 
+def _is_utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _signal_group(process: subprocess.Popen[str], number: int) -> None:
     """Send ``number`` to the process group a Pagefind run leads."""
     with contextlib.suppress(ProcessLookupError, PermissionError):  # ended already
@@ -380,6 +388,14 @@ class SearchIndex:
         """
         build = self._build = _Build(site_dir, list(pages))
         if self.executable is None:
+            return
+        if self._runner is None and not _is_utf8(self._cache_dir.absolute()):
+            build.problems.append(
+                "search index not built: Pagefind cannot run in a folder whose path is not "
+                "UTF-8 (the project folder's name, unzipped from an old archive?): rename the "
+                "folder, or set plugins.briefings.cache_dir to one that is"
+            )
+            self.executable = None
             return
         if self._runner is None:
             try:

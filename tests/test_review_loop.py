@@ -367,6 +367,32 @@ def test_a_broken_glossary_keeps_its_last_good_terms(make_project: ProjectFactor
     assert "hound" in area_page(project, "a")
 
 
+@pytest.mark.parametrize("folder", ["moved", "f\udcff-not-utf8"])
+def test_last_good_files_hold_after_the_project_moves(
+    make_project: ProjectFactory, tmp_path: Path, folder: str
+) -> None:
+    """A CI checkout at another path (or a folder name that is not UTF-8) still finds the
+    last good glossary and corrections: they are remembered by their place in the project."""
+    project = make_project({"a.txt": A, "b.txt": B})
+    (project / "glossary.yml").write_text("translate:\n  niños: kids\n", encoding="utf-8")
+    sidecar(project, "a").write_text(f"- es: {SHARED}\n  en: The hound eats.\n", encoding="utf-8")
+    build(settings_for(project), engine=FakeEngine())
+    moved = project.rename(tmp_path / folder)
+    (moved / "glossary.yml").write_text("translate:\n  niños: kids\n   x: y\n", "utf-8")
+    sidecar(moved, "a").write_text(f"- es: {SHARED}\n en: The hound eats.\n", "utf-8")
+    (moved / "seeds" / "b.txt").write_text(B + "Hace sol.\n", encoding="utf-8")
+    report = build(settings_for(moved), engine=FakeEngine())
+    assert [p.message for p in report.problems] == [
+        "is not valid YAML: a ':' where it cannot be: put the text in quotes",
+        "the last good glossary (1 terms) is used until the problems above are fixed",
+        "is not valid YAML: the indentation is off: line up the entries",
+        "its last good version (1 entries) is used until it is fixed",
+    ]
+    page = area_page(moved, "b")  # rebuilt with the last good terms and reviewed English
+    assert "Hace sol." in page and "The hound eats." in page and "kids" in page
+    assert "The hound eats." in area_page(moved, "a")  # its own page kept as it was
+
+
 def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tests.fake_run", "mkdocs", *args],

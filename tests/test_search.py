@@ -513,3 +513,18 @@ def test_without_pagefind_mkdocs_still_builds_the_site(
     assert (project / "site" / "briefings" / "perro" / "index.html").is_file()
     assert not (project / "site" / "pagefind").exists()
     assert run_mkdocs(project, fake=True).returncode == 0
+
+
+@requires_pagefind
+def test_a_cache_folder_whose_path_is_not_utf8_is_named_not_a_panic(tmp_path: Path) -> None:
+    """Pagefind panics in a working folder whose path is not UTF-8; the build says why."""
+    index = SearchIndex(tmp_path / "f\udcff" / "cache")
+    try:
+        report = full_build(index, tmp_path / "site", PAGES)
+    finally:
+        index.close()
+    assert report.problems == (
+        "search index not built: Pagefind cannot run in a folder whose path is not UTF-8 (the "
+        "project folder's name, unzipped from an old archive?): rename the folder, or set "
+        "plugins.briefings.cache_dir to one that is",
+    )
