@@ -499,6 +499,14 @@ class SearchIndex:
             json.dumps([pagefind_version(executable), settings, UNUSED_BUNDLE_FILES]).encode()
         ).hexdigest()[:24]
         self._cache = cache = SearchCache(self._cache_dir, key, LANGUAGES)
+        links = cache.links()
+        if links:
+            for link in links:
+                os.unlink(link)  # the link only, never what it points to
+            cache.clear()
+            note = "; ".join(
+                filter(None, (note, f"search: cache emptied: it held a link ({links[0]!r})"))
+            )
         self._runner = _Runner(executable, cache)
         for number, pages in cache.load():
             self._shards[number] = Shard(number, dict(pages))
@@ -513,6 +521,15 @@ class SearchIndex:
         from under each other's Pagefind runs; the second one starts from scratch instead."""
         if self._temporary or self._owner is not None:
             return ""
+        if self._cache_dir.is_symlink():
+            self._temporary = True
+            shown = str(self._cache_dir)
+            self._cache_dir = Path(tempfile.mkdtemp(prefix="briefings-search-"))
+            return (
+                f"search: the index's cache {shown!r} is a symbolic link, not used (the "
+                "builder writes only into folders of its own); this build indexes every "
+                "briefing in a temporary folder: remove the link"
+            )
         try:
             self._owner, holder = try_hold(self._cache_dir / OWNER_LOCK)
         except StateError as error:

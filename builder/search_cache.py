@@ -157,10 +157,23 @@ class SearchCache:
     def clear(self) -> None:
         for name in ("pages", "bundles", MANIFEST):
             path = self.root / name
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)  # removes links inside, not targets
             else:
                 path.unlink(missing_ok=True)
+
+    def links(self) -> list[str]:
+        """Every symbolic link inside the cache folder. A link there (a cache restored from
+        elsewhere, a careless hand) would steer the builder's writes and deletions out of
+        the folder."""
+        found = []
+        for folder, folders, files in os.walk(self.root):  # never into a linked folder
+            found += [
+                path
+                for path in (os.path.join(folder, name) for name in sorted((*folders, *files)))
+                if os.path.islink(path)
+            ]
+        return found
 
     # -- staged pages and bundles -----------------------------------------------------------
 

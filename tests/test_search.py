@@ -528,3 +528,53 @@ def test_a_cache_folder_whose_path_is_not_utf8_is_named_not_a_panic(tmp_path: Pa
         "project folder's name, unzipped from an old archive?): rename the folder, or set "
         "plugins.briefings.cache_dir to one that is",
     )
+
+
+@requires_pagefind
+@pytest.mark.parametrize("where", ["pages", "bundles", "pages/0", "config/es", "manifest.json"])
+def test_a_link_in_the_search_cache_steers_no_write_or_delete(tmp_path: Path, where: str) -> None:
+    """A link put in the cache (a restored CI cache, a careless hand) is removed, never
+    followed: what it points to is left as it was, and the index is made anew."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = SearchIndex(cache, shard_size=2)
+    try:
+        full_build(first, site, PAGES)
+    finally:
+        first.close()
+    victim = tmp_path / "victim"
+    for name in ("keep/data.txt", "0/old.html", "0/sub/page.html", "es/pagefind.json"):
+        (victim / name).parent.mkdir(parents=True, exist_ok=True)
+        (victim / name).write_text("precious", encoding="utf-8")
+    before = {p: p.read_bytes() for p in victim.rglob("*") if p.is_file()}
+    target = cache / where
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+    target.symlink_to(victim / "es" / "pagefind.json" if where.endswith(".json") else victim)
+    second = SearchIndex(cache, shard_size=2)
+    try:
+        report = full_build(second, tmp_path / "site-2", PAGES)
+    finally:
+        second.close()
+    assert {p: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == before
+    assert report.problems == ()
+    assert report.notes == (f"search: cache emptied: it held a link ({str(target)!r})",)
+    assert len(indexed(tmp_path / "site-2", "es")) == 5
+    assert not [p for p in cache.rglob("*") if p.is_symlink()]
+
+
+@requires_pagefind
+def test_a_search_cache_that_is_a_link_is_not_used(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("precious", encoding="utf-8")
+    (tmp_path / "cache").symlink_to(elsewhere)
+    index = SearchIndex(tmp_path / "cache", shard_size=2)
+    try:
+        report = full_build(index, tmp_path / "site", PAGES)
+    finally:
+        index.close()
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
+    assert report.notes[0].startswith(f"search: the index's cache {str(tmp_path / 'cache')!r} is")
+    assert len(indexed(tmp_path / "site", "es")) == 5
