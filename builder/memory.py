@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from builder.cache import TranslationCache, file_key
 from builder.corrections import SUFFIX, Entry, load_entries, sentence_key, sidecar_for
 from builder.errors import Problem
-from builder.text import is_name_safe, shorten
+from builder.text import clean_line, is_name_safe, shorten
 
 _REMEMBERED = "memory"  # kind of the cache documents holding each file's entries
 NEAR_SCORE = 85  # rapidfuzz ratio from which a sentence is offered as a near match
@@ -216,10 +216,14 @@ def _read(
     stamp = _stamp(path)
     last = _recalled(path, remembered)
     if last is not None and last[0] == stamp:
-        return last[1], [], None
+        return last[1], list(last[2]), None  # its warnings too, on every build
     entries, problems = load_entries(path, kind)
     if not any(problem.is_error for problem in problems):
-        keep = {"stamp": stamp, "entries": [entry.to_json() for entry in entries]}
+        keep = {
+            "stamp": stamp,
+            "entries": [entry.to_json() for entry in entries],
+            "warnings": [[problem.message, problem.line] for problem in problems],
+        }
         return tuple(entries), problems, keep
     if last is None or not last[1]:
         return (), problems, None
@@ -231,16 +235,27 @@ def _read(
     return last[1], [*problems, note], None
 
 
-def _recalled(path: Path, remembered: object) -> tuple[str, tuple[Entry, ...]] | None:
+def _recalled(
+    path: Path, remembered: object
+) -> tuple[str, tuple[Entry, ...], tuple[Problem, ...]] | None:
+    """A file's stamp, entries and warnings as remembered, checked like input."""
     if not isinstance(remembered, dict):
         return None
     stamp, raw = remembered.get("stamp"), remembered.get("entries")
-    if not isinstance(stamp, str) or not isinstance(raw, list):
+    warnings = remembered.get("warnings", [])
+    if not isinstance(stamp, str) or not isinstance(raw, list) or not isinstance(warnings, list):
         return None
     try:
-        return stamp, tuple(Entry.from_json(path, item) for item in raw)
+        entries = tuple(Entry.from_json(path, item) for item in raw)
     except ValueError:
         return None
+    problems = []
+    for item in warnings:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            return None
+        line = item[1] if isinstance(item[1], int) and not isinstance(item[1], bool) else None
+        problems.append(Problem(path, clean_line(item[0])[:500], line, severity="warning"))
+    return stamp, entries, tuple(problems)
 
 
 def _stamp(path: Path) -> str:

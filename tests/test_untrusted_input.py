@@ -745,3 +745,27 @@ def test_a_locale_that_reads_names_in_another_encoding_moves_no_page(
         "PYTHONUTF8=1"
     )
     assert {p.name: p.read_bytes() for p in area.iterdir()} == before
+
+
+def test_warnings_of_an_unchanged_editors_file_are_repeated_on_every_build(
+    make_project: ProjectFactory,
+) -> None:
+    """A remembered memory.yml or sidecar still says its warnings: a second --strict build
+    fails as the first did, and a changed seed keeps its unchanged sidecar's warning."""
+    project = make_project({"a.txt": GOOD})
+    (project / "memory.yml").write_text("- es: Hola.\n  en: Hel\u202elo.\n", encoding="utf-8")
+    (project / "seeds" / "a.corrections.yml").write_text(
+        "- es: El perro come en la casa grande.\n  en: The dog\u202e eats.\n", encoding="utf-8"
+    )
+    expected = [
+        "WARNING: memory.yml:2: 1 character that cannot be shown (U+202E) replaced by spaces",
+        "WARNING: seeds/a.corrections.yml:2: 1 character that cannot be shown (U+202E) "
+        "replaced by spaces",
+    ]
+    for change in ("", "Hace sol.\n", ""):
+        if change:
+            seed = project / "seeds" / "a.txt"
+            seed.write_text(GOOD + change, encoding="utf-8")
+        result = run_cli(project, "build", "--strict", fake=True)
+        assert result.returncode == 1
+        assert sorted(result.stderr.splitlines()[:-1]) == expected
