@@ -207,6 +207,7 @@ def import_units(
     replace: bool = False,
 ) -> ImportResult:
     """Add the units whose Spanish is in the archive to ``memory_file``."""
+    origin = clean_line(origin)[:200]  # it names the file given: any characters at all
     existing, problems = load_entries(memory_file, "memory")
     errors = [p for p in problems if p.is_error]
     if errors:

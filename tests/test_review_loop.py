@@ -717,3 +717,20 @@ def test_reviewed_state_in_the_index_and_the_page(make_project: ProjectFactory) 
     )
     index = (settings_for(project).area / "index.md").read_text(encoding="utf-8")
     assert '<span class="bf-entry-review" data-review="reviewed">Reviewed</span>' in index
+
+
+@pytest.mark.parametrize("name", ["trad\u202euccion.tmx", "a\x1b[2Jb.tmx", "c\udcffd.tmx"])
+def test_an_imported_files_name_reaches_memory_yml_as_safe_text(
+    make_project: ProjectFactory, tmp_path: Path, name: str
+) -> None:
+    """Whatever the TMX file is called, memory.yml gets no character a later build would
+    warn about (a bidi override, an escape, bytes that are not UTF-8)."""
+    project = make_project({"a.txt": A})
+    units = tmp_path / name
+    units.write_text(tmx([(SHARED, "The dog eats.")]), encoding="utf-8")
+    assert run_cli(project, "import", str(units), fake=True).returncode == 0
+    written = (project / "memory.yml").read_text(encoding="utf-8")
+    assert written.isascii() or all(ch.isprintable() or ch == "\n" for ch in written)
+    entries, problems = load_entries(project / "memory.yml")
+    assert problems == [] and [e.en for e in entries] == ["The dog eats."]
+    assert run_cli(project, "build", "--strict", fake=True).returncode == 0
