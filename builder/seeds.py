@@ -93,7 +93,18 @@ def discover(seeds_dir: Path) -> Discovery:
     with os.scandir(seeds_dir) as listing:  # DirEntry caches what the folder listing says
         entries = sorted(listing, key=lambda e: e.name)
     for entry in entries:
-        if entry.name.startswith(".") or not entry.name.lower().endswith(SEED_SUFFIX):
+        if entry.name.startswith("."):
+            continue
+        if not entry.name.lower().endswith(SEED_SUFFIX):
+            if entry.name.rstrip(" .\t").lower().endswith(SEED_SUFFIX):
+                problems.append(
+                    Problem(
+                        seeds_dir / entry.name,
+                        "ends in '.txt' and then spaces or dots, so it is not read as a seed: "
+                        "rename it to end in '.txt'",
+                        severity="warning",
+                    )
+                )
             continue
         path = seeds_dir / entry.name
         refusal = _refusal(entry, path, root)

@@ -179,6 +179,13 @@ def test_odd_entries_in_the_seeds_folder_are_reported(make_project: ProjectFacto
     with open(bad_name, "wb") as handle:
         handle.write(GOOD.encode())
     (seeds / "color-\x1b[31mrojo.txt").write_text(GOOD, encoding="utf-8")
+    # Names an editor meant as a seed or a corrections file, which are not read as one.
+    (seeds / "nota.txt ").write_text(GOOD, encoding="utf-8")
+    (seeds / "nota.TXT.").write_text(GOOD, encoding="utf-8")
+    for name in ("good.corrections.yaml", "good.Corrections.yml", "good.corrections.yml "):
+        (seeds / name).write_text("- es: Una nota buena.\n  en: A good one.\n", "utf-8")
+    with open(os.fsencode(seeds) + b"/x-\xe9.corrections.yml", "wb") as handle:
+        handle.write(b"- es: Hola.\n  en: Hi.\n")
     report = build(settings_for(project), engine=FakeEngine())
     messages = sorted(str(p).removeprefix(f"{seeds}/") for p in report.problems)
     assert messages == [
@@ -187,14 +194,27 @@ def test_odd_entries_in_the_seeds_folder_are_reported(make_project: ProjectFacto
         "colgado.txt: is a link to a file that does not exist",
         "color-\\x1b[31mrojo.txt: has a file name with characters that cannot be shown (not "
         "UTF-8, or control characters): rename the file",
+        "good.Corrections.yml: is not read: corrections files end in exactly "
+        "'.corrections.yml'; rename it",
+        "good.corrections.yaml: is not read: corrections files end in exactly "
+        "'.corrections.yml'; rename it",
+        "good.corrections.yml : is not read: corrections files end in exactly "
+        "'.corrections.yml'; rename it",
+        "nota.TXT.: ends in '.txt' and then spaces or dots, so it is not read as a seed: "
+        "rename it to end in '.txt'",
+        "nota.txt : ends in '.txt' and then spaces or dots, so it is not read as a seed: "
+        "rename it to end in '.txt'",
         "tubo.txt: is not a regular file (a named pipe or a device?): seeds are text files",
         "ventana-\\udce9.txt: has a file name with characters that cannot be shown (not UTF-8, "
         "or control characters): rename the file",
+        "x-\\udce9.corrections.yml: is not read: its name has characters that cannot be shown "
+        "(not UTF-8?); rename it",
     ]
+    assert all(not p.is_error for p in report.problems if "not read" in p.message)
     pages = sorted(p.name for p in settings_for(project).area.glob("*.md"))
     long_slug = "a" * 69 + "-" + slug_for("á" * 120)[-10:]
     assert pages == [f"{long_slug}.md", "editors.md", "good.md", "index.md"]
-    assert report.skipped == 6
+    assert report.skipped == 8
 
 
 def test_escape_sequences_never_reach_the_terminal(make_project: ProjectFactory) -> None:
