@@ -203,6 +203,7 @@ def build(
         if editors_page or EDITORS_PAGE in old.lists:  # kept until a build makes it again
             new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
         written = apply(area, old.plan(area, new, pages, list_pages))
+        problems = (*problems, *written.problems)
 
     return BuildReport(
         collection,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -789,3 +790,32 @@ def test_warnings_of_an_unchanged_editors_file_are_repeated_on_every_build(
         result = run_cli(project, "build", "--strict", fake=True)
         assert result.returncode == 1
         assert sorted(result.stderr.splitlines()[:-1]) == expected
+
+
+@pytest.mark.parametrize("blocked", ["a.md", "index.md", "tags", "tags/t.md"])
+def test_something_in_the_place_of_one_page_costs_that_page_not_the_build(
+    make_project: ProjectFactory, blocked: str
+) -> None:
+    """A folder where a page goes (or a file where its folder goes): one error for it, and
+    every other page, the lists and the manifest are written."""
+    project = make_project({"a.txt": "---\ntags: [T]\n---\n" + GOOD})
+    settings = settings_for(project)
+    build(settings, engine=FakeEngine())
+    area = settings.area
+    target = area / blocked
+    if target.is_dir():
+        shutil.rmtree(target)
+        target.write_text("not a folder", encoding="utf-8")
+    else:
+        target.unlink()
+        target.mkdir()
+    (project / "seeds" / "b.txt").write_text("Nueva nota.\nHace sol.\n", encoding="utf-8")
+    report = build(settings, engine=FakeEngine())
+    assert [(p.path, p.is_error) for p in report.problems] == [(target, True)]
+    assert report.problems[0].message.startswith("is in the place of a page the builder writes")
+    assert (area / "b.md").is_file()
+    index = area / "index.md"
+    assert index.is_dir() if blocked == "index.md" else "Nueva nota." in index.read_text("utf-8")
+    assert '"b.txt"' in (area / ".briefings-manifest.json").read_text(encoding="utf-8")
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 1 and "is in the place of a page" in result.stderr
