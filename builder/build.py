@@ -269,8 +269,9 @@ def standing_records(
     claimed = {record.page for record in fresh.values()}
     kept = {name: old.records[name] for name in sorted(failed) if name in old.records}
     for name, record in (kept | dict(reused)).items():
-        if record.page not in claimed:
-            records.setdefault(name, record)
+        if record.page not in claimed and name not in records:
+            records[name] = record
+            claimed.add(record.page)  # one page, one record
     return dict(sorted(records.items()))
 
 

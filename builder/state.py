@@ -35,7 +35,7 @@ from builder.glossary import Glossary
 from builder.memory import Memory
 from builder.model import EngineInfo
 from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE, IndexEntry
-from builder.seeds import SLUG, SeedFile
+from builder.seeds import SLUG, SeedFile, slug_for
 from builder.text import clean_line, is_name_safe, shorten
 
 MANIFEST_NAME = ".briefings-manifest.json"  # a dot file: MkDocs does not publish it
@@ -199,7 +199,12 @@ class Manifest:
             try:
                 if not _is_seed_name(name):
                     raise ValueError("the seed name is not a file name")
-                records[name] = PageRecord.from_json(raw, version)
+                record = PageRecord.from_json(raw, version)
+                if record.entry.slug != slug_for(Path(name).stem):
+                    raise ValueError("its page is not the one its seed's name gives")
+                if any(other.page == record.page for other in records.values()):
+                    raise ValueError("another record has its page")
+                records[name] = record
             except (ValueError, TypeError) as error:
                 problems.append(
                     _warning(

@@ -819,3 +819,30 @@ def test_something_in_the_place_of_one_page_costs_that_page_not_the_build(
     assert '"b.txt"' in (area / ".briefings-manifest.json").read_text(encoding="utf-8")
     result = run_cli(project, "build", fake=True)
     assert result.returncode == 1 and "is in the place of a page" in result.stderr
+
+
+def test_a_tampered_record_never_claims_another_seeds_page(make_project: ProjectFactory) -> None:
+    """A record whose page is not its own seed's, or a second record of one page, is
+    ignored: a failing seed's last good entry never lists another briefing's address."""
+    project = make_project({"a.txt": "Alfa título.\nAlfa.\n", "b.txt": "Beta título.\nBeta.\n"})
+    settings = settings_for(project)
+    build(settings, engine=FakeEngine())
+    path = manifest_of(project)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    a, b = data["records"]["a.txt"], data["records"]["b.txt"]
+    data["records"]["A.txt"] = dict(a, entry=dict(a["entry"], title_es="NOT ALFA"))
+    data["records"]["c.txt"] = dict(b, entry=dict(b["entry"], title_es="NOT BETA"))
+    path.write_text(json.dumps(data), encoding="utf-8")
+    # A.txt and a.txt now give one address: both refused, and a.txt's last good page stays.
+    (project / "seeds" / "A.txt").write_text("Otro.\nOtro.\n", encoding="utf-8")
+    (project / "seeds" / "c.txt").write_bytes(b"Gamma\x00.\n")
+    report = build(settings, engine=FakeEngine())
+    assert sorted(p.message for p in report.problems if p.path == path) == [
+        "record 'A.txt' is not valid (another record has its page) and is ignored: its page "
+        "is made again and never removed",
+        "record 'c.txt' is not valid (its page is not the one its seed's name gives) and is "
+        "ignored: its page is made again and never removed",
+    ]
+    index = (settings.area / "index.md").read_text(encoding="utf-8")
+    assert "NOT ALFA" not in index and "NOT BETA" not in index
+    assert "Alfa título." in index and "Beta título." in index
