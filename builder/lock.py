@@ -24,6 +24,7 @@ LOCK_NAME = "build.lock"
 # briefings takes about 20 s here.
 DEFAULT_WAIT = 300.0
 _POLL = 0.2
+_held: dict[str, int] = {}  # the locks this process holds, by path: how many times taken
 
 
 class BuildLocked(BriefingError):
@@ -38,7 +39,19 @@ def build_lock(
     on_wait: Callable[[str], None] | None = None,
 ) -> Iterator[None]:
     """Hold ``folder/build.lock`` for the duration, waiting up to ``wait`` seconds for
-    another build to finish (``on_wait`` is told once, with the other build's process)."""
+    another build to finish (``on_wait`` is told once, with the other build's process).
+
+    Within one process the lock is reentrant: the MkDocs plugin holds it for a whole MkDocs
+    build (another build must not remove pages while MkDocs reads them) and the builder's
+    own stage inside takes it again."""
+    key = os.path.abspath(folder / LOCK_NAME)
+    if key in _held:
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     fd = _open(folder / LOCK_NAME)
     try:
         deadline = time.monotonic() + wait
@@ -62,9 +75,11 @@ def build_lock(
                     told = True
                 time.sleep(_POLL)
         _note(fd, f"{os.getpid()}\n")
+        _held[key] = 1
         try:
             yield
         finally:
+            del _held[key]
             _note(fd, "")
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -30,6 +30,7 @@ from mkdocs.utils import get_relative_url
 from builder.build import build
 from builder.config import BriefingsConfig, Settings
 from builder.errors import BriefingError
+from builder.lock import build_lock
 from builder.passthrough import (
     CHECKED_FILE,
     PassThrough,
@@ -82,6 +83,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     passthrough_on = False
     checked: dict[str, frozenset[str]] | None = None  # bodies found in the shape, by digest
     checked_file: Path | None = None
+    held: ExitStack | None = None  # the project's build lock, for one MkDocs build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -124,6 +126,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             return
         settings = self.settings
         with _boundary():
+            # Held until MkDocs has read and written every page: another build of the
+            # project (a 'briefings build', a second server) would remove pages under it.
+            self._release_lock()
+            self.held = ExitStack()
+            self.held.enter_context(
+                build_lock(settings.cache_dir, wait=settings.lock_wait, on_wait=log.info)
+            )
             report = build(
                 settings,
                 on_wait=log.info,
@@ -230,7 +239,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.search.add_page(page.file.dest_uri, page.content or "")
         return output
 
+    def _release_lock(self) -> None:
+        if self.held is not None:
+            self.held.close()
+            self.held = None
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._after_build()
+        finally:
+            self._release_lock()
+
+    def _after_build(self) -> None:
         if self.passthrough is not None and self.passthrough.refused:
             refused = self.passthrough.refused
             log.info(
@@ -259,10 +279,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         log.info(report.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._release_lock()
         if self.search is not None:
             self.search.abort_build()
 
     def on_shutdown(self) -> None:
+        self._release_lock()
         if self.search is not None:
             self.search.close()
 

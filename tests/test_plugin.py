@@ -135,6 +135,51 @@ def test_two_servers_on_one_project_both_serve_every_edit(make_project: ProjectF
                 server.wait()
 
 
+def test_a_build_holds_the_project_while_mkdocs_reads_its_pages(
+    make_project: ProjectFactory,
+) -> None:
+    """Another build of the project waits for the whole MkDocs build, not only for the
+    builder's stage: it would otherwise remove pages (a draft's, in a server's build) while
+    MkDocs reads them. An MkDocs hook pauses the build while it renders a page."""
+    project = make_project({"nota.txt": SEED})
+    (project / "pause.py").write_text(
+        "import pathlib, time\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    if not pathlib.Path('paused').exists():  # at the first page only\n"
+        "        pathlib.Path('paused').touch()\n"
+        "        pathlib.Path('rendering').touch()\n"
+        "        while pathlib.Path('rendering').exists():\n"
+        "            time.sleep(0.05)\n"
+        "    return markdown\n",
+        encoding="utf-8",
+    )
+    yml = project / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text("utf-8").replace("engine: apertium", "engine: apertium\n      lock_wait: 0")
+        + "\nhooks:\n  - pause.py\n",
+        encoding="utf-8",
+    )
+    mkdocs = subprocess.Popen(
+        [sys.executable, "-m", "tests.fake_run", "mkdocs", "build"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(REPO)),
+    )
+    try:
+        assert wait_for(lambda: (project / "rendering").exists(), 60), "MkDocs did not render"
+        other = run_cli(project, "build", fake=True)
+        assert other.returncode == 2
+        assert "another build of this project (process" in other.stderr
+        assert f"(process {mkdocs.pid})" in other.stderr
+    finally:
+        (project / "rendering").unlink(missing_ok=True)
+        _, errors = mkdocs.communicate(timeout=120)
+    assert mkdocs.returncode == 0, errors
+    assert run_cli(project, "build", fake=True).returncode == 0  # and it lets go at the end
+
+
 def test_unchanged_mkdocs_rebuild_writes_no_source_file(make_project: ProjectFactory) -> None:
     project = make_project({"nota.txt": SEED, "otra.txt": "Otra.\nHace sol.\n"})
     assert run_mkdocs(project, fake=True).returncode == 0
@@ -208,6 +253,8 @@ def test_serve_of_a_large_site_suggests_dirty(
             plugin.on_serve(server, config=config, builder=None)
     finally:
         server.server_close()
+        # MkDocs keeps one plugin instance per process: later in-process builds are builds.
+        plugin.on_startup(command="build", dirty=False)
     hints = [r.getMessage() for r in caplog.records if "--dirty" in r.getMessage()]
     assert hints == (
         [
