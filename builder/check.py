@@ -1,6 +1,7 @@
 """``briefings check``: every problem a build would report about its inputs, found without
 an engine: the seeds (through the same read loop as a build), the glossary and the
-templates."""
+templates (their syntax, and a page of each rendered with a seed whose English is its
+Spanish, so that an error of a template's own code is found too)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,27 @@ from pathlib import Path
 
 import jinja2
 
-from builder.build import discover_seeds, seed_names
+from builder.build import align, discover_seeds, seed_names
 from builder.config import Settings
-from builder.errors import InputError, Problem
+from builder.errors import InputError, Problem, RenderError
 from builder.files import read_regular
 from builder.glossary import load_glossary
-from builder.memory import load_memory
-from builder.render import BRIEFING_TEMPLATE, EDITORS_TEMPLATE, INDEX_TEMPLATE
-from builder.sources import Unreadable, read_sources
+from builder.memory import Memory, load_memory
+from builder.model import EngineInfo, Translation
+from builder.render import (
+    BRIEFING_TEMPLATE,
+    EDITORS_TEMPLATE,
+    INDEX_TEMPLATE,
+    LATEST_TEMPLATE,
+    MORE_TEMPLATE,
+    Catalogue,
+    IndexEntry,
+    Renderer,
+)
+from builder.sources import Source, Unreadable, read_sources
+
+# Stands in for an engine while the templates are rendered: its English is the Spanish.
+_CHECK_ENGINE = EngineInfo("check", "no engine (briefings check)", "0")
 
 
 def check(settings: Settings) -> list[Problem]:
@@ -27,6 +41,7 @@ def check(settings: Settings) -> list[Problem]:
     by_seed: dict[str, list[Problem]] = {}
     for problem in discovery.problems:
         by_seed.setdefault(problem.path.name, []).append(problem)
+    sample: Source | None = None
     for item in read_sources(
         discovery.files,
         encoding=settings.seed_encoding,
@@ -35,9 +50,13 @@ def check(settings: Settings) -> list[Problem]:
     ):
         found = item.problems if isinstance(item, Unreadable) else item.warnings
         by_seed.setdefault(item.name, []).extend(found)
+        if sample is None and isinstance(item, Source):
+            sample = item
     problems += [problem for name in sorted(by_seed) for problem in by_seed[name]]
-    problems += check_templates(settings.templates_dir)
-    return problems
+    template_problems = check_templates(settings.templates_dir)
+    if not template_problems and sample is not None:
+        template_problems = render_sample(settings, sample, memory)
+    return problems + template_problems
 
 
 MAX_TEMPLATE_BYTES = 1 << 20
@@ -47,7 +66,13 @@ def check_templates(templates_dir: Path) -> list[Problem]:
     """Syntax errors in the templates, and templates that are missing."""
     problems = []
     env = jinja2.Environment(autoescape=True)
-    for name in (BRIEFING_TEMPLATE, INDEX_TEMPLATE, EDITORS_TEMPLATE):
+    for name in (
+        BRIEFING_TEMPLATE,
+        INDEX_TEMPLATE,
+        MORE_TEMPLATE,
+        LATEST_TEMPLATE,
+        EDITORS_TEMPLATE,
+    ):
         path = templates_dir / name
         try:
             source = read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
@@ -62,3 +87,22 @@ def check_templates(templates_dir: Path) -> list[Problem]:
         except jinja2.TemplateSyntaxError as error:
             problems.append(Problem(path, f"template error: {error.message}", error.lineno))
     return problems
+
+
+def render_sample(settings: Settings, sample: Source, memory: Memory) -> list[Problem]:
+    """Render a briefing page, the index and the blocks the plugin fills in for ``sample``
+    (its English the Spanish), to find what a template's own code does wrong; the first
+    such error, as a build would stop at it."""
+    renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
+    translations = {s.es: Translation(s.es) for s in sample.segments()}
+    briefing = align(sample, translations, memory, _CHECK_ENGINE)
+    entry = IndexEntry.from_briefing(briefing)
+    catalogue = Catalogue([entry])
+    try:
+        renderer.briefing_page(briefing)
+        renderer.list_pages([entry], _CHECK_ENGINE, feed="feed.xml")
+        renderer.more_briefings(catalogue, entry.slug, lambda e: f"{e.slug}/")
+        renderer.latest_briefings(catalogue, lambda e: f"{e.slug}/", "briefings/")
+    except RenderError as error:
+        return [error.problem or Problem(settings.templates_dir, str(error))]
+    return []

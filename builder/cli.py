@@ -21,7 +21,7 @@ from builder import __version__
 from builder.build import BuildReport, build, gather, open_engine
 from builder.check import check
 from builder.clock import build_time
-from builder.config import Settings, load_settings
+from builder.config import Settings, load_settings_and_warnings
 from builder.engines import ENGINE_NAMES
 from builder.errors import BriefingError, ConfigError, Problem
 from builder.export import FORMATS, write_jsonl
@@ -127,7 +127,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     review_cmd = commands.add_parser(
         "review",
-        parents=[common],
+        parents=[common, strict],
         help="write a seed's corrections file with every sentence, to review in place",
         description=(
             "Write (or bring up to date) seeds/<seed>.corrections.yml with one entry per "
@@ -140,7 +140,7 @@ def make_parser() -> argparse.ArgumentParser:
     review_cmd.add_argument("seeds", nargs="+", metavar="SEED", help="a seed's file name")
     status_cmd = commands.add_parser(
         "status",
-        parents=[common],
+        parents=[common, strict],
         help="the state of the archive: review state and figures of every briefing",
         description=(
             "Bring the briefings up to date (as 'build' does), then print for each briefing "
@@ -174,7 +174,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     import_cmd = commands.add_parser(
         "import",
-        parents=[common],
+        parents=[common, strict],
         help="take reviewed translations from a TMX file into the project memory",
         description=(
             "Read a TMX translation memory (from OmegaT, Trados, ...) and add its "
@@ -237,11 +237,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def fail(message: str) -> None:
-    print(f"briefings: error: {printable(message)}", file=sys.stderr)
+    """One error, on one line; a message of several lines (MkDocs' configuration errors)
+    keeps its lines, each shown safely."""
+    first, *more = message.strip().splitlines() or [""]
+    print(f"briefings: error: {printable(first)}", file=sys.stderr)
+    for line in more:
+        print(f"  {printable(line.strip())}", file=sys.stderr)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return load_settings(args.config_file).with_engine(args.engine)
+    """The settings, with what MkDocs warns about in mkdocs.yml reported as warnings of
+    this run (an option it does not know is a typo of one, as 'mkdocs build' says)."""
+    settings, warnings = load_settings_and_warnings(args.config_file)
+    args.config_problems = [
+        Problem(args.config_file, printable(" ".join(warning.split())), severity="warning")
+        for warning in warnings
+    ]
+    report(args.config_problems)
+    return settings.with_engine(args.engine)
 
 
 def shown(problem: Problem) -> str:
@@ -257,11 +270,13 @@ def report(problems: Iterable[Problem]) -> None:
         print(f"{problem.severity.upper()}: {shown(problem)}", file=sys.stderr)
 
 
-def status(problems: Sequence[Problem], strict: bool) -> int:
-    """The exit status problems call for: 1 on an error, or on a warning with ``--strict``."""
+def status(args: argparse.Namespace, problems: Sequence[Problem]) -> int:
+    """The exit status the run's problems call for (the configuration's warnings included):
+    1 on an error, or on a warning with ``--strict``."""
+    problems = [*getattr(args, "config_problems", ()), *problems]
     if any(problem.is_error for problem in problems):
         return EXIT_PROBLEMS
-    return EXIT_PROBLEMS if strict and problems else EXIT_OK
+    return EXIT_PROBLEMS if args.strict and problems else EXIT_OK
 
 
 def progress_wanted(args: argparse.Namespace) -> bool:
@@ -279,7 +294,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{shown(problem)} ({problem.severity})")
     errors = sum(1 for p in problems if p.is_error)
     say(args, f"{errors} error{'s' if errors != 1 else ''}, {len(problems) - errors} warnings")
-    return status(problems, args.strict)
+    return status(args, problems)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -289,7 +304,7 @@ def run_build(args: argparse.Namespace) -> int:
     )
     report(result.problems)
     say(args, result.summary())
-    return status(result.problems, args.strict)
+    return status(args, result.problems)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -317,7 +332,7 @@ def run_export(args: argparse.Namespace) -> int:
     briefings = len(gathered.briefings)
     which = "reviewed segments (machine ones left out)" if args.reviewed_only else "segments"
     say(args, f"exported {count} {which} of {briefings} briefing{'s' if briefings != 1 else ''}")
-    return status(gathered.problems, args.strict)
+    return status(args, gathered.problems)
 
 
 def run_review(args: argparse.Namespace) -> int:
@@ -328,8 +343,8 @@ def run_review(args: argparse.Namespace) -> int:
         result = review(settings, engine, name)
         problems += result.warnings
         report(result.warnings)
-        print(f"briefings: {result.summary()}", file=sys.stderr)
-    return status(problems, strict=False)
+        say(args, result.summary())
+    return status(args, problems)
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -345,7 +360,7 @@ def run_status(args: argparse.Namespace) -> int:
         ]
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
-        return status(result.problems, strict=False)
+        return status(args, result.problems)
     report(result.problems)
     print(table(archive))
     if args.unknown:
@@ -360,7 +375,7 @@ def run_status(args: argparse.Namespace) -> int:
             print(f"{change.seed}: {printable(change.es)}")
             print(f"  - {printable(change.old)}\n  + {printable(change.new)}")
     say(args, archive.summary())
-    return status(result.problems, strict=False)
+    return status(args, result.problems)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -382,5 +397,5 @@ def run_import(args: argparse.Namespace) -> int:
         origin=f"imported from {args.tmx.name} on {build_time().date().isoformat()}",
         replace=args.replace,
     )
-    print(f"briefings: {result.summary()}", file=sys.stderr)
-    return status(gathered.problems, strict=False)
+    say(args, result.summary())
+    return status(args, gathered.problems)

@@ -201,6 +201,12 @@ class Settings:
 def load_settings(config_file: Path) -> Settings:
     """Read ``mkdocs.yml`` the way MkDocs does and return the builder's settings; every
     configuration error is reported at once, as MkDocs reports them."""
+    return load_settings_and_warnings(config_file)[0]
+
+
+def load_settings_and_warnings(config_file: Path) -> tuple[Settings, list[str]]:
+    """:func:`load_settings`, and what MkDocs warns about in the configuration (an option it
+    does not know, a typo of one: 'mkdocs build --strict' fails on these)."""
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
@@ -231,7 +237,7 @@ def load_settings(config_file: Path) -> Settings:
         errors, _ = options.validate()
         if errors:  # pragma: no cover - the defaults are valid
             raise ConfigError(str(errors))
-    return Settings.from_plugin(
+    settings = Settings.from_plugin(
         options,
         config_file=config_file,
         docs_dir=Path(config.docs_dir),
@@ -239,14 +245,18 @@ def load_settings(config_file: Path) -> Settings:
         site_name=str(config.site_name),
         site_url=config.site_url,
     )
+    return settings, collected.warnings
 
 
 class _Collect(logging.Handler):
-    """Keeps the configuration errors MkDocs logs while it validates ``mkdocs.yml``."""
+    """Keeps the configuration errors and warnings MkDocs logs while it validates
+    ``mkdocs.yml``."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.errors.append(record.getMessage())
+        found = self.errors if record.levelno >= logging.ERROR else self.warnings
+        found.append(record.getMessage())

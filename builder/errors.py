@@ -70,7 +70,11 @@ class EngineUnavailable(EngineError):
 
 
 class RenderError(BriefingError):
-    """A template is missing or broken."""
+    """A template is missing or broken; ``problem`` names its file and line when known."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(str(problem) if problem is not None else message)
+        self.problem = problem
 
 
 @dataclass(frozen=True)

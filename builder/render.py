@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 import jinja2
 from markupsafe import Markup
 
-from builder.errors import RenderError
+from builder.errors import Problem, RenderError
 from builder.model import Briefing, EngineInfo
 from builder.seeds import SLUG, slug_for
 from builder.text import clean_line
@@ -266,17 +266,23 @@ class Renderer:
     def _render(self, name: str, **context: object) -> str:
         try:
             template = self.env.get_template(name)
-            return template.render(**context)
         except jinja2.TemplateNotFound:
             raise RenderError(
                 f"template {name!r} is missing from {str(self.templates_dir)!r}"
             ) from None
         except jinja2.TemplateSyntaxError as error:
-            raise RenderError(
-                f"{error.filename or name}:{error.lineno}: template error: {error.message}"
-            ) from None
-        except jinja2.UndefinedError as error:
-            raise RenderError(f"{name}: template error: {error.message}") from None
+            path = Path(error.filename or self.templates_dir / name)
+            problem = Problem(path, f"template error: {error.message}", error.lineno)
+            raise RenderError(str(problem), problem) from None
+        try:
+            return template.render(**context)
+        except (RenderError, KeyboardInterrupt):
+            raise
+        except Exception as error:  # whatever the template's own code raised: its error
+            path = Path(template.filename or self.templates_dir / name)
+            kind = "" if isinstance(error, jinja2.TemplateError) else f"{type(error).__name__}: "
+            problem = Problem(path, f"template error: {kind}{error}", _line_in(error, path))
+            raise RenderError(str(problem), problem) from None
 
     def briefing_page(self, briefing: Briefing) -> str:
         """The Markdown page of one briefing."""
@@ -415,6 +421,18 @@ def group_by_tag(entries: Sequence[IndexEntry]) -> dict[str, tuple[str, list[Ind
         slug: (min(counts, key=lambda tag: (-counts[tag], tag)), tagged[slug])
         for slug, counts in spellings.items()
     }
+
+
+def _line_in(error: BaseException, template: Path) -> int | None:
+    """The line of ``template`` where ``error`` was raised (Jinja maps its frames to the
+    template's lines), if it was raised there."""
+    line = None
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == str(template):
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 def _one_block(html_text: str) -> str:

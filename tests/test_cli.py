@@ -108,3 +108,43 @@ def test_same_severity_and_exit_status_in_build_check_and_export(
     assert f"ERROR   -  briefings: {expected.replace('seeds/', str(project / 'seeds') + '/')}" in (
         mkdocs.stderr
     )
+
+
+def test_an_option_mkdocs_does_not_know_is_a_warning_of_every_command(
+    make_project: ProjectFactory,
+) -> None:
+    """A typo of an option ('seed_dir:') is what 'mkdocs build' warns about; the command
+    line says it too, and --strict fails on it, in every command."""
+    project = make_project({"a.txt": GOOD})
+    yml = project / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text("utf-8").replace("engine: apertium", "engine: apertium\n      seed_dir: x"),
+        encoding="utf-8",
+    )
+    warning = (
+        "WARNING: mkdocs.yml: Config value 'plugins': Plugin 'briefings' option 'seed_dir': "
+        "Unrecognised configuration name: seed_dir"
+    )
+    for command in (["build"], ["check"], ["export"], ["status"], ["review", "a.txt"]):
+        plain = run_cli(project, *command, "-q", fake=True)
+        assert plain.returncode == 0, (command, plain.stderr)
+        assert plain.stderr.splitlines() == [warning], command
+        strict = run_cli(project, *command, "-q", "--strict", fake=True)
+        assert strict.returncode == 1, command
+
+
+def test_several_configuration_errors_are_shown_one_a_line(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": GOOD})
+    yml = project / "mkdocs.yml"
+    yml.write_text(
+        yml.read_text("utf-8").replace(
+            "engine: apertium", "engine: apertium\n      jobs: -3\n      timeout: 0"
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "build", fake=True)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("briefings: error: ")
+    assert "\\x0a" not in result.stderr
+    assert any("'jobs'" in line for line in lines) and any("'timeout'" in line for line in lines)

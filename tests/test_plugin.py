@@ -230,6 +230,36 @@ def test_check_reports_every_problem_without_translating(make_project: ProjectFa
 
 
 @pytest.mark.parametrize(
+    ("template", "code", "message"),
+    [
+        ("briefing.md.j2", "{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+        ("index.md.j2", "{{ nothing.here }}", "'nothing' is undefined"),
+        ("more.html.j2", "{{ older.no_such_field() }}", "'None' has no attribute"),
+    ],
+)
+def test_a_templates_own_errors_are_found_by_check_and_named_by_build(
+    make_project: ProjectFactory, template: str, code: str, message: str
+) -> None:
+    """What a template's code does wrong at render time is its file and line, found by
+    'check' too (it renders a page of each kind), never "unexpected ... please report"."""
+    project = make_project({"buena.txt": SEED})
+    path = project / "templates" / template
+    lines = path.read_text(encoding="utf-8").count("\n")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(code + "\n")
+    located = f"templates/{template}:{lines + 1}: template error: "
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith(located) and message in line and line.endswith("(error)"), line
+    if template != "more.html.j2":  # rendered by the plugin, in 'mkdocs build'
+        built = run_cli(project, "build", fake=True)
+        assert built.returncode == 2
+        assert built.stderr.startswith(f"briefings: error: {project}/{located}"), built.stderr
+        assert message in built.stderr and "please report" not in built.stderr
+
+
+@pytest.mark.parametrize(
     ("briefings", "dirty", "hinted"), [(600, False, True), (600, True, False), (40, False, False)]
 )
 def test_serve_of_a_large_site_suggests_dirty(
