@@ -107,6 +107,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 site_name=str(config.site_name),
                 site_url=config.site_url,
             )
+        self._check_assets(config)
         self.passthrough_on = self.config.passthrough
         unverified = unverified_extensions(config.markdown_extensions)
         if self.passthrough_on and unverified:
@@ -120,6 +121,22 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 self.settings.cache_dir / "search", shard_size=self.config.search_shard_size
             )
         return config
+
+    def _check_assets(self, config: MkDocsConfig) -> None:
+        """Warn when mkdocs.yml does not load the briefings' style sheets and scripts: the
+        pages would build, without reading modes, marks or search, and nothing would say."""
+        wanted = ["briefings.css", "briefings.js"]
+        if self.config.search:
+            wanted += ["search.css", "search.js"]
+        scripts = [str(getattr(item, "path", item)) for item in config.extra_javascript]
+        loaded = {path.rsplit("/", 1)[-1] for path in [*config.extra_css, *scripts]}
+        missing = sorted(name for name in wanted if name not in loaded)
+        if missing:
+            log.warning(
+                f"mkdocs.yml loads no {', '.join(missing)}: the briefing pages need them (copy "
+                "site_src/assets/ and the extra_css and extra_javascript lines of this "
+                "project's mkdocs.yml; see the README, 'A project of your own')"
+            )
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.settings is None:

@@ -231,7 +231,12 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, use_directory_urls: bool = True) -> None:
         if not templates_dir.is_dir():
-            raise RenderError(f"templates folder {str(templates_dir)!r} does not exist")
+            raise RenderError(
+                f"templates folder {str(templates_dir)!r} does not exist: a project needs "
+                "the templates of this project's repository (templates/, and site_src/assets/ "
+                "beside them; see the README, 'A project of your own'), or "
+                "plugins.briefings.templates_dir naming where they are"
+            )
         self.templates_dir = templates_dir
         self.use_directory_urls = use_directory_urls
         self.env = jinja2.Environment(

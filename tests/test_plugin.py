@@ -204,6 +204,18 @@ def test_plugin_options_are_validated_by_mkdocs(make_project: ProjectFactory) ->
     )
 
 
+def test_a_site_that_loads_no_briefing_assets_is_warned(make_project: ProjectFactory) -> None:
+    yml = (Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    yml = yml.replace("  - assets/briefings.css\n", "").replace("  - assets/search.js\n", "")
+    project = make_project({"nota.txt": SEED}, mkdocs_yml=yml)
+    result = run_mkdocs(project, "--strict", fake=True)
+    assert result.returncode == 1
+    assert (
+        "WARNING -  briefings: mkdocs.yml loads no briefings.css, search.js: the briefing pages "
+        "need them" in result.stderr
+    )
+
+
 def test_check_reports_every_problem_without_translating(make_project: ProjectFactory) -> None:
     project = make_project(
         {
