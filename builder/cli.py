@@ -26,6 +26,7 @@ from builder.engines import ENGINE_NAMES
 from builder.errors import BriefingError, ConfigError, Problem
 from builder.export import FORMATS, write_jsonl
 from builder.files import describe_os_error, write_output
+from builder.lock import build_lock
 from builder.review import review
 from builder.status import table
 from builder.text import printable
@@ -384,18 +385,18 @@ def run_import(args: argparse.Namespace) -> int:
         raise ConfigError("plugins.briefings.memory is empty: name a file to import into")
     units, skipped = read_tmx(args.tmx)
     engine = open_engine(settings)
-    gathered = gather(
-        settings, engine, show_progress=progress_wanted(args), on_wait=lambda m: say(args, m)
-    )
-    report(gathered.problems)
-    result = import_units(
-        units,
-        skipped,
-        archive_keys=set(gathered.keys),
-        memory=gathered.memory,
-        memory_file=settings.memory_file,
-        origin=f"imported from {args.tmx.name} on {build_time().date().isoformat()}",
-        replace=args.replace,
-    )
+    # memory.yml is read and written under the lock: two imports at once lose nothing.
+    with build_lock(settings.cache_dir, wait=settings.lock_wait, on_wait=lambda m: say(args, m)):
+        gathered = gather(settings, engine, show_progress=progress_wanted(args))
+        report(gathered.problems)
+        result = import_units(
+            units,
+            skipped,
+            archive_keys=set(gathered.keys),
+            memory=gathered.memory,
+            memory_file=settings.memory_file,
+            origin=f"imported from {args.tmx.name} on {build_time().date().isoformat()}",
+            replace=args.replace,
+        )
     say(args, result.summary())
     return status(args, gathered.problems)

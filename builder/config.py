@@ -40,11 +40,15 @@ class _AreaPath(c.Type[str]):
 
 
 class _Number(c.Type[int]):
-    """A whole number at least ``minimum``."""
+    """A whole number from ``minimum`` to ``maximum`` (a bound for every option: a number of
+    400 digits would overflow a clock or a timer)."""
 
-    def __init__(self, default: int, minimum: int, unit: str = "") -> None:
+    def __init__(
+        self, default: int, minimum: int, unit: str = "", maximum: int = 1_000_000
+    ) -> None:
         super().__init__(int, default=default)
         self.minimum = minimum
+        self.maximum = maximum
         self.unit = unit
 
     def run_validation(self, value: object) -> int:
@@ -53,6 +57,9 @@ class _Number(c.Type[int]):
         number = super().run_validation(value)
         if number < self.minimum:
             raise base.ValidationError(f"must be {self.minimum}{self.unit} or more (got {number})")
+        if number > self.maximum:
+            shown = str(number) if number < 10**20 else f"a number of {len(str(number))} digits"
+            raise base.ValidationError(f"must be {self.maximum:,}{self.unit} or less (got {shown})")
         return number
 
 
@@ -91,7 +98,7 @@ class BriefingsConfig(base.Config):
     engine = c.Choice(ENGINE_NAMES, default="apertium")
     apertium_pair = c.Type(str, default="spa-eng")
     timeout = _Number(default=120, minimum=1, unit=" s")
-    jobs = _Number(default=0, minimum=0)
+    jobs = _Number(default=0, minimum=0, maximum=256)
     libre_url = c.Optional(c.URL())
     request_timeout = _Number(default=30, minimum=1, unit=" s")
     retry_seconds = _Number(default=60, minimum=0, unit=" s")

@@ -81,8 +81,16 @@ class ReviewResult:
 
 
 def find_seed(settings: Settings, discovery: Discovery, name: str) -> SeedFile:
-    """The seed a user named: its file name, its name without .txt, its slug or a path."""
-    wanted = Path(name).name
+    """The seed a user named: its file name, its name without .txt, its slug, or its path
+    (a path to a file that is not in the seeds folder is refused, not taken for a seed of
+    the same name there)."""
+    given = Path(name)
+    wanted = given.name
+    if len(given.parts) > 1 and given.parent.resolve() != settings.seeds_dir.resolve():
+        raise ReviewError(
+            f"{shorten(name)} is not in the seeds folder {str(settings.seeds_dir)!r}: only the "
+            "project's seeds are reviewed (give the name of one, like nota.txt)"
+        )
     for seed_file in discovery.files:
         if wanted in (seed_file.name, seed_file.path.stem, seed_file.slug):
             return seed_file
@@ -129,20 +137,21 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
                 memory=memory,
             )
         )
-    source = found[0]
-    if not isinstance(source, Source) or not collection.briefings:
-        reasons = [p for p in collection.problems.get(seed_file.name, ()) if p.is_error]
-        raise ReviewError(str(reasons[0]) if reasons else f"{seed_file.name} cannot be read")
-    rerun = any(entry.state for entry in existing)  # written by review before
-    lines, counts = plan(source, collection.machine, existing, memory, rerun=rerun)
-    loose = loose_notes(sidecar) if not existing and lines else ()
-    if loose:  # a file of comments only: they go above its first entry
-        first = lines[0]
-        lines[0] = ReviewLine(
-            replace(first.entry, notes=(*loose, *first.entry.notes)), first.comments
-        )
-    text = dump(lines, seed=f"seeds/{seed_file.name}", name=seed_file.name)
-    written = write_if_changed(sidecar, text)
+        # Read, planned and written under the lock: two reviews at once lose nothing.
+        source = found[0]
+        if not isinstance(source, Source) or not collection.briefings:
+            reasons = [p for p in collection.problems.get(seed_file.name, ()) if p.is_error]
+            raise ReviewError(str(reasons[0]) if reasons else f"{seed_file.name} cannot be read")
+        rerun = any(entry.state for entry in existing)  # written by review before
+        lines, counts = plan(source, collection.machine, existing, memory, rerun=rerun)
+        loose = loose_notes(sidecar) if not existing and lines else ()
+        if loose:  # a file of comments only: they go above its first entry
+            first = lines[0]
+            lines[0] = ReviewLine(
+                replace(first.entry, notes=(*loose, *first.entry.notes)), first.comments
+            )
+        text = dump(lines, seed=f"seeds/{seed_file.name}", name=seed_file.name)
+        written = write_if_changed(sidecar, text)
     return ReviewResult(sidecar, written, *counts, tuple(collection.problems[seed_file.name]))
 
 

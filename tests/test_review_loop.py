@@ -156,7 +156,12 @@ def test_review_refuses_a_broken_sidecar_and_unknown_seeds(make_project: Project
     assert sidecar(project, "a").read_text(encoding="utf-8") == "- es: x\n   en: y\n"
     missing = run_cli(project, "review", "../../etc/passwd", fake=True)
     assert missing.returncode == 2
-    assert "no seed named '../../etc/passwd'" in missing.stderr
+    assert "'../../etc/passwd' is not in the seeds folder" in missing.stderr
+    # A file of the same name elsewhere is not taken for the project's seed.
+    elsewhere = project.parent / "a.txt"
+    elsewhere.write_text("Otra cosa.\nOtro texto.\n", encoding="utf-8")
+    other = run_cli(project, "review", str(elsewhere), fake=True)
+    assert other.returncode == 2 and "is not in the seeds folder" in other.stderr
 
 
 def test_an_engine_update_is_not_taken_for_an_edit(make_project: ProjectFactory) -> None:
@@ -690,7 +695,7 @@ def test_export_reviewed_only(make_project: ProjectFactory) -> None:
     assert len(ET.fromstring(mixed.stdout).findall("body/tu")) == 3  # title and 2 sentences
 
 
-@pytest.mark.parametrize("name", ["a.txt", "a", "a.corrections"])
+@pytest.mark.parametrize("name", ["a.txt", "a", "a.corrections", "seeds/a.txt", "./seeds/a"])
 def test_review_finds_a_seed_by_its_names(make_project: ProjectFactory, name: str) -> None:
     project = make_project({"a.txt": A})
     result = run_cli(project, "review", name, fake=True)
@@ -734,3 +739,32 @@ def test_an_imported_files_name_reaches_memory_yml_as_safe_text(
     entries, problems = load_entries(project / "memory.yml")
     assert problems == [] and [e.en for e in entries] == ["The dog eats."]
     assert run_cli(project, "build", "--strict", fake=True).returncode == 0
+
+
+def test_two_imports_at_once_both_reach_memory_yml(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    """Each import reads and writes memory.yml under the project's lock."""
+    project = make_project({"a.txt": A, "b.txt": B})
+    files = []
+    for n, (es, en) in enumerate([(SHARED, "The dog eats."), ("Segunda nota.", "Second.")]):
+        units = tmp_path / f"t{n}.tmx"
+        units.write_text(tmx([(es, en)]), encoding="utf-8")
+        files.append(units)
+    imports = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.fake_run", "builder", "import", str(units)],
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(REPO)),
+        )
+        for units in files
+    ]
+    for process in imports:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+    entries, problems = load_entries(project / "memory.yml")
+    assert problems == []
+    assert sorted(e.en for e in entries) == ["Second.", "The dog eats."]

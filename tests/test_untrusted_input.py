@@ -465,7 +465,7 @@ def test_config_errors_are_reported_together(make_project: ProjectFactory) -> No
         .replace(
             "engine: apertium",
             "engine: apertium\n      timeout: 0\n      request_timeout: 0\n"
-            "      seed_encoding: bogus\n      jobs: -3",
+            "      seed_encoding: bogus\n      jobs: -3\n      lock_wait: " + "9" * 400,
         )
     )
     project = make_project({"a.txt": GOOD}, mkdocs_yml=yml)
@@ -476,9 +476,10 @@ def test_config_errors_are_reported_together(make_project: ProjectFactory) -> No
         ("request_timeout", "must be 1 s or more (got 0)"),
         ("seed_encoding", "unknown encoding 'bogus'"),
         ("jobs", "must be 0 or more (got -3)"),
+        ("lock_wait", "must be 1,000,000 s or less (got a number of 400 digits)"),
     ]:
         assert f"Plugin 'briefings' option '{key}': {message}" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert len(result.stderr.strip().splitlines()) == 5  # one line each
     mkdocs = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build"],
         cwd=project,
@@ -487,7 +488,7 @@ def test_config_errors_are_reported_together(make_project: ProjectFactory) -> No
         check=False,
     )
     assert mkdocs.returncode == 1
-    assert mkdocs.stderr.count("Plugin 'briefings' option") == 4
+    assert mkdocs.stderr.count("Plugin 'briefings' option") == 5
 
 
 # Found by an attacker's pass over the first version of all this (one test per finding).
