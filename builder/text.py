@@ -19,9 +19,10 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
 )
 # Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are left out too: in
-# a title they can make the rest of an index line read backwards.
+# a title they can make the rest of an index line read backwards. So is a byte order mark
+# inside the text (two files joined): invisible, it makes 'Rusia' another tag than 'Rusia'.
 UNSAFE = re.compile(
-    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069{_NONCHARACTERS}]"
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff{_NONCHARACTERS}]"
 )
 _WHITESPACE = re.compile(r"\s+")
 _SHORTEN_AT = 80

@@ -739,6 +739,17 @@ def test_bidirectional_overrides_are_removed_with_a_warning(tmp_path: Path) -> N
     assert warnings[0].message.startswith("2 characters that cannot be shown (U+202E, U+202C)")
 
 
+def test_a_byte_order_mark_inside_a_seed_is_removed_with_a_warning(tmp_path: Path) -> None:
+    """Two files joined: the second one's BOM is inside the text (the first one's is fine)."""
+    joined = "\ufeffTítulo\nUno.\n".encode() + "\ufeff---\nOtro párrafo.\n".encode()
+    seed, warnings = read_seed(read_text_seed(tmp_path, joined))
+    assert seed.title == "Título"
+    assert [(w.line, w.message) for w in warnings] == [
+        (3, "1 character that cannot be shown (U+FEFF) replaced by spaces")
+    ]
+    assert "\ufeff" not in repr(seed)
+
+
 def test_a_locale_that_reads_names_in_another_encoding_moves_no_page(
     make_project: ProjectFactory,
 ) -> None:
