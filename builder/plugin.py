@@ -316,6 +316,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for path in (self.settings.glossary_file, self.settings.memory_file):
             if path is not None and path.is_file():
                 server.watch(str(path))
+            elif path is not None and path.parent.is_dir():
+                # Not there yet: its folder, so that the file is seen when an editor (or
+                # 'briefings import') creates it; not recursive, so the site is not.
+                server.watch(str(path.parent), recursive=False)
         self._stop_watching_area(server, Path(config.docs_dir))
         if not self.dirty and self.briefings >= DIRTY_HINT_BRIEFINGS:
             log.info(

@@ -72,6 +72,21 @@ def test_serve_updates_page_when_a_seed_is_saved(served: tuple[Path, str]) -> No
     assert wait_for(lambda: "Hace sol." in fetch(f"{base}/briefings/otra/"), 60)
 
 
+def test_serve_sees_a_memory_and_a_glossary_created_while_it_runs(
+    served: tuple[Path, str],
+) -> None:
+    project, base = served
+    page = f"{base}/briefings/nota/"
+    assert wait_for(lambda: "El perro come" in fetch(page), 60), "first build not served"
+    assert not (project / "memory.yml").exists() and not (project / "glossary.yml").exists()
+    (project / "memory.yml").write_text(
+        "- es: El perro come en la casa grande.\n  en: The hound dines.\n", encoding="utf-8"
+    )
+    assert wait_for(lambda: "The hound dines." in fetch(page), 60)
+    (project / "glossary.yml").write_text("translate:\n  Primer: Foremost\n", "utf-8")
+    assert wait_for(lambda: "Foremost" in fetch(page), 60)
+
+
 def test_serve_keeps_last_good_page_of_a_broken_seed(served: tuple[Path, str]) -> None:
     project, base = served
     page = f"{base}/briefings/nota/"
