@@ -15,8 +15,10 @@ and its seed keeps its last good page.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
+import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -95,7 +97,14 @@ class Memory:
     def near(self, es: str, *, limit: int = 1) -> list[Near]:
         """Reviewed sentences nearly like ``es`` (never ``es`` itself), best first."""
         key = sentence_key(es)
-        choices = [k for k in self.shared if k != key]
+        keys, lengths = self._keys_by_length()
+        # fuzz.ratio is 2 * matches / (len(a) + len(b)): a key much shorter or longer than
+        # this one cannot reach NEAR_SCORE, so only the keys of lengths in between are scored
+        # (a review against a memory of 100,000 sentences compares a few thousand).
+        share = NEAR_SCORE / (200 - NEAR_SCORE)
+        low = bisect.bisect_left(lengths, math.floor(len(key) * share))
+        high = bisect.bisect_right(lengths, math.ceil(len(key) / share))
+        choices = [k for k in keys[low:high] if k != key]
         found = process.extract(
             key, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=NEAR_SCORE
         )
@@ -103,6 +112,14 @@ class Memory:
             Near(score, self.shared[choice], word_difference(choice, key))
             for choice, score, _ in found
         ]
+
+    def _keys_by_length(self) -> tuple[list[str], list[int]]:
+        cached: tuple[list[str], list[int]] | None = self.__dict__.get("_by_length")
+        if cached is None:
+            keys = sorted(self.shared, key=lambda k: (len(k), k))
+            cached = keys, [len(k) for k in keys]
+            object.__setattr__(self, "_by_length", cached)
+        return cached
 
     def reviewed_count(self) -> int:
         return len(self.shared)

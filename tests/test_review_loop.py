@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from builder.build import build
 from builder.corrections import (
@@ -25,6 +26,7 @@ from builder.corrections import (
     sentence_key,
     yaml_quoted,
 )
+from builder.memory import NEAR_SCORE, Memory
 from builder.review import ReviewLine, dump
 from builder.text import clean_line
 from tests.conftest import REPO, FakeEngine, ProjectFactory, fake_translation, run_cli, settings_for
@@ -762,9 +764,33 @@ def test_two_imports_at_once_both_reach_memory_yml(
         )
         for units in files
     ]
-    for process in imports:
-        _, errors = process.communicate(timeout=120)
-        assert process.returncode == 0, errors
+    for running in imports:
+        _, errors = running.communicate(timeout=120)
+        assert running.returncode == 0, errors
     entries, problems = load_entries(project / "memory.yml")
     assert problems == []
     assert sorted(e.en for e in entries) == ["Second.", "The dog eats."]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    keys=st.lists(st.text("abcé ", min_size=1, max_size=40), min_size=1, max_size=30),
+    query=st.text("abcé ", min_size=1, max_size=40),
+)
+def test_near_matches_scored_by_length_window_are_those_of_all_keys(
+    keys: list[str], query: str
+) -> None:
+    """Only keys of a length that can reach the near score are compared: the best near
+    match found is the best of all of them."""
+    path = Path("memory.yml")
+    shared = {}
+    for key in keys:
+        if sentence_key(key):
+            shared[sentence_key(key)] = Entry(key, "x", path, 0, "reviewed")
+    memory = Memory(shared=shared)
+    found = memory.near(query)
+    choices = [k for k in shared if k != sentence_key(query)]
+    best = process.extractOne(
+        sentence_key(query), choices, scorer=fuzz.ratio, score_cutoff=NEAR_SCORE
+    )
+    assert [n.score for n in found] == ([best[1]] if best else [])
