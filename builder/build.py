@@ -38,6 +38,7 @@ from builder.state import (
     shared_digest,
 )
 from builder.status import ArchiveStatus, archive_status
+from builder.text import counted
 from builder.translate import translate_protected
 from builder.write import apply
 
@@ -95,18 +96,19 @@ class BuildReport:
         c = self.collection
         total = self.briefings
         parts = [
-            f"{total} briefing{'s' if total != 1 else ''} ({len(c.briefings)} rebuilt)",
-            f"{c.segments} segments ({c.translated} translated, {c.from_cache} from cache)",
-            f"{len(self.written)} files written, {self.unchanged} unchanged",
+            f"{counted(total, 'briefing')} ({len(c.briefings)} rebuilt)",
+            f"{counted(c.segments, 'segment')} ({c.translated} translated, "
+            f"{c.from_cache} from cache)",
+            f"{counted(len(self.written), 'file')} written, {self.unchanged} unchanged",
         ]
         if self.removed:
             parts.append(f"{len(self.removed)} removed")
         if self.skipped:
-            parts.append(f"{self.skipped} seed{'s' if self.skipped != 1 else ''} skipped")
+            parts.append(f"{counted(self.skipped, 'seed')} skipped")
         if self.errors:
-            parts.append(f"{self.errors} error{'s' if self.errors != 1 else ''}")
+            parts.append(counted(self.errors, "error"))
         if self.warnings:
-            parts.append(f"{self.warnings} warning{'s' if self.warnings != 1 else ''}")
+            parts.append(counted(self.warnings, "warning"))
         return ", ".join(parts) + f" in {self.seconds:.2f} s"
 
 

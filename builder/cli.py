@@ -29,7 +29,7 @@ from builder.files import describe_os_error, write_output
 from builder.lock import build_lock
 from builder.review import review
 from builder.status import table
-from builder.text import printable
+from builder.text import counted, printable
 from builder.tmx import import_units, read_tmx, write_tmx
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
@@ -294,7 +294,7 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"{shown(problem)} ({problem.severity})")
     errors = sum(1 for p in problems if p.is_error)
-    say(args, f"{errors} error{'s' if errors != 1 else ''}, {len(problems) - errors} warnings")
+    say(args, f"{counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}")
     return status(args, problems)
 
 

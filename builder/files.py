@@ -102,7 +102,9 @@ def _size(count: int) -> str:
     return f"{count / 1024:.0f} KB"
 
 
-def write_if_changed(path: Path, data: str | bytes, *, durable: bool = True) -> bool:
+def write_if_changed(
+    path: Path, data: str | bytes, *, durable: bool = True, published: bool = True
+) -> bool:
     """Write ``data`` to ``path`` atomically unless the file already holds these bytes.
 
     Returns whether the file was written. The folder must exist; a target that is not a
@@ -127,7 +129,7 @@ def write_if_changed(path: Path, data: str | bytes, *, durable: bool = True) -> 
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as error:
-        raise OutputError(_write_failure(path, error)) from None
+        raise OutputError(_write_failure(path, error, published=published)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -139,7 +141,7 @@ def write_if_changed(path: Path, data: str | bytes, *, durable: bool = True) -> 
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise OutputError(_write_failure(path, error)) from None
+        raise OutputError(_write_failure(path, error, published=published)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -147,16 +149,20 @@ def write_if_changed(path: Path, data: str | bytes, *, durable: bool = True) -> 
     return True
 
 
-def _write_failure(path: Path, error: OSError) -> str:
+def _write_failure(path: Path, error: OSError, *, published: bool = True) -> str:
+    """Why ``path`` could not be written, and what to do; ``published``: a file of the site
+    (a build's), whose earlier version stays as it was."""
+    again = "build again" if published else "try again"
     if error.errno == errno.ENOSPC:
-        why = "the disk is full: free some space and build again"
+        why = f"the disk is full: free some space and {again}"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "permission denied (read-only?): make the folder writable and build again"
+        why = f"permission denied (read-only?): make the folder writable and {again}"
     elif error.errno == errno.EISDIR:
-        why = "a folder has that name: move it away and build again"
+        why = f"a folder has that name: move it away and {again}"
     else:
         why = f"{error.strerror or error}"
-    return f"cannot write {str(path)!r}: {why}; the files published before are unchanged"
+    tail = "; the files published before are unchanged" if published else ""
+    return f"cannot write {str(path)!r}: {why}{tail}"
 
 
 def write_output(path: Path, data: str) -> None:
@@ -167,15 +173,15 @@ def write_output(path: Path, data: str) -> None:
     except (FileNotFoundError, NotADirectoryError):
         info = None
     except OSError as error:
-        raise OutputError(_write_failure(path, error)) from None
+        raise OutputError(_write_failure(path, error, published=False)) from None
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
         try:
             with open(path, "w", encoding="utf-8", newline="\n") as out:
                 out.write(data)
         except OSError as error:
-            raise OutputError(_write_failure(path, error)) from None
+            raise OutputError(_write_failure(path, error, published=False)) from None
         return
-    write_if_changed(Path(os.path.realpath(path)), data)
+    write_if_changed(Path(os.path.realpath(path)), data, published=False)
 
 
 def remove_file(path: Path) -> bool:

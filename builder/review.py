@@ -151,7 +151,7 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
                 replace(first.entry, notes=(*loose, *first.entry.notes)), first.comments
             )
         text = dump(lines, seed=f"seeds/{seed_file.name}", name=seed_file.name)
-        written = write_if_changed(sidecar, text)
+        written = write_if_changed(sidecar, text, published=False)
     return ReviewResult(sidecar, written, *counts, tuple(collection.problems[seed_file.name]))
 
 

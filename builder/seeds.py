@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,11 +120,14 @@ def discover(seeds_dir: Path) -> Discovery:
     for seed_file in candidates:
         twins = [other.name for other in by_slug[seed_file.slug] if other is not seed_file]
         if twins:
+            # 'Árbol.txt' typed on a Mac and on Windows: the same letters, other code points.
+            same = [n for n in twins if _composed(n) == _composed(seed_file.name)]
+            how = " (the same letters, written with other Unicode code points)" if same else ""
             problems.append(
                 Problem(
                     seed_file.path,
                     f"has the same web address (briefings/{seed_file.slug}/) as "
-                    f"{', '.join(shorten(name) for name in twins)}: rename one of them; "
+                    f"{', '.join(shorten(name) for name in twins)}{how}: rename one of them; "
                     "until then neither is built, and a page published before stays",
                 )
             )
@@ -131,6 +135,10 @@ def discover(seeds_dir: Path) -> Discovery:
             files.append(seed_file)
     problems.sort(key=lambda problem: problem.path.name)
     return Discovery(tuple(files), tuple(problems))
+
+
+def _composed(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
 
 
 def require_utf8_file_names() -> None:

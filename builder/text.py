@@ -64,6 +64,11 @@ def clean_line(raw: str) -> str:
     return _WHITESPACE.sub(" ", make_safe(raw)).strip()
 
 
+def counted(number: int, word: str, plural: str = "") -> str:
+    """``1 file``, ``2 files``: a count and its noun (``plural`` when not just an 's')."""
+    return f"{number} {word if number == 1 else plural or word + 's'}"
+
+
 def shorten(value: object, limit: int = _SHORTEN_AT) -> str:
     """A value for a message: quoted like ``repr``, at most about ``limit`` characters."""
     text = str(value)

@@ -38,7 +38,7 @@ from builder.export import segment_records
 from builder.files import describe_os_error, write_if_changed
 from builder.memory import Memory
 from builder.model import Briefing
-from builder.text import clean_line, make_safe, shorten
+from builder.text import clean_line, counted, make_safe, shorten
 
 TMX_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -193,7 +193,8 @@ class ImportResult:
         reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
         skipped = sum(self.skipped.values())
         tail = f"; skipped {skipped}: {reasons}" if skipped else ""
-        return f"took {self.taken} reviewed translations into {self.memory_file.name}{tail}"
+        taken = counted(self.taken, "reviewed translation")
+        return f"took {taken} into {self.memory_file.name}{tail}"
 
 
 def import_units(
@@ -250,7 +251,7 @@ def import_units(
             f"{memory_file.name} would be {len(text.encode()) >> 20} MB, over its limit of "
             f"{MAX_BYTES['memory'] >> 20} MB: import fewer units (nothing was written)"
         )
-    written = write_if_changed(memory_file, text) if taken else False
+    written = write_if_changed(memory_file, text, published=False) if taken else False
     return ImportResult(memory_file, taken, skipped, written)
 
 

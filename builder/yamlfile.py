@@ -38,7 +38,10 @@ KeyPath = tuple[str | int, ...]
 
 # PyYAML's messages, in words an editor understands.
 _PROBLEMS = (
-    ("mapping values are not allowed", "a ':' where it cannot be: put the text in quotes"),
+    (
+        "mapping values are not allowed",
+        "a ':' where it cannot be: is the indentation right? (else put the text in quotes)",
+    ),
     ("could not find expected ':'", "a line is missing the ':' of 'key: value'"),
     ("cannot start any token", "a character that cannot start a value: put the text in quotes"),
     ("bad indentation", "the indentation is off: line up the entries"),
@@ -88,6 +91,13 @@ def parse(text: str, *, first_line: int = 1) -> Document:
 
     ``first_line`` is the file line of the text's first line (front matter starts on 2).
     """
+    directive = next((n for n, line in enumerate(text.split("\n")) if line.startswith("%")), None)
+    if directive is not None:  # PyYAML would call it a missing '---'
+        raise LocatedInputError(
+            "has a line starting with '%' (a YAML directive, which these files do not take): "
+            "remove it, or put the value in quotes",
+            directive + first_line,
+        )
     builder = _Builder(first_line, text)
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):

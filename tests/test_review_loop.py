@@ -368,7 +368,7 @@ def test_a_broken_glossary_keeps_its_last_good_terms(make_project: ProjectFactor
     glossary.write_text("translate:\n  perro: hound\n   gato: cat\n", encoding="utf-8")
     report = build(settings_for(project), engine=FakeEngine())
     assert [p.message for p in report.problems] == [
-        "is not valid YAML: a ':' where it cannot be: put the text in quotes",
+        "is not valid YAML: a ':' where it cannot be: is the indentation right? (else put the text in quotes)",
         "the last good glossary (1 terms) is used until the problems above are fixed",
     ]
     assert "hound" in area_page(project, "a")
@@ -390,7 +390,7 @@ def test_last_good_files_hold_after_the_project_moves(
     (moved / "seeds" / "b.txt").write_text(B + "Hace sol.\n", encoding="utf-8")
     report = build(settings_for(moved), engine=FakeEngine())
     assert [p.message for p in report.problems] == [
-        "is not valid YAML: a ':' where it cannot be: put the text in quotes",
+        "is not valid YAML: a ':' where it cannot be: is the indentation right? (else put the text in quotes)",
         "the last good glossary (1 terms) is used until the problems above are fixed",
         "is not valid YAML: the indentation is off: line up the entries",
         "its last good version (1 entries) is used until it is fixed",

@@ -115,8 +115,12 @@ SIDECAR_CASES = [
         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
         "uses a YAML anchor ('&a'): write each value out in full",
     ),
-    ("- es: a\n   en: b\n", "is not valid YAML: a ':' where it cannot be: put the text in quotes"),
+    (
+        "- es: a\n   en: b\n",
+        "is not valid YAML: a ':' where it cannot be: is the indentation right? (else put the text in quotes)",
+    ),
     ("- es: a\n en: b\n", "is not valid YAML: the indentation is off: line up the entries"),
+    ("%YAML 1.1\n- es: a\n  en: b\n", "has a line starting with '%' (a YAML directive"),
     ("- es: a\n  en: b\n- es: a\n  en: c\n", "a second entry for the same sentence"),
 ]
 
@@ -446,6 +450,13 @@ def test_stable_urls_twins_are_refused_and_keep_their_pages(make_project: Projec
     (project / "seeds" / "rusia.txt").write_text(rusia.replace("perro", "gato"), "utf-8")
     build(settings, engine=FakeEngine())
     assert "El gato come." in page.read_text(encoding="utf-8")
+    # Names that look the same (composed and decomposed accents) say so.
+    (project / "seeds" / "\u00c1rbol.txt").write_text("Uno.\nUno.\n", "utf-8")
+    (project / "seeds" / "A\u0301rbol.txt").write_text("Dos.\nDos.\n", "utf-8")
+    twins = [p.message for p in build(settings, engine=FakeEngine()).problems]
+    assert len(twins) == 2 and all(
+        "(the same letters, written with other Unicode code points)" in m for m in twins
+    )
 
 
 def test_a_huge_title_is_translated_in_bounded_pieces(make_project: ProjectFactory) -> None:
@@ -691,7 +702,7 @@ def test_tmx_deep_nesting_and_odd_encodings(make_project: ProjectFactory, tmp_pa
     )
     result = run_cli(project, "import", str(deep), fake=True)
     assert result.returncode == 0, result.stderr
-    assert "took 1 reviewed translations" in result.stderr
+    assert "took 1 reviewed translation into" in result.stderr
     odd = tmp_path / "odd.tmx"
     odd.write_text('<?xml version="1.0" encoding="rot13"?><tmx/>', encoding="utf-8")
     result = run_cli(project, "import", str(odd), fake=True)
