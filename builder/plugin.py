@@ -84,6 +84,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     checked: dict[str, frozenset[str]] | None = None  # bodies found in the shape, by digest
     checked_file: Path | None = None
     held: ExitStack | None = None  # the project's build lock, for one MkDocs build
+    server: LiveReloadServer | None = None  # 'mkdocs serve''s, to watch the editors' files
+    watched: set[Path] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.dirty = dirty
@@ -150,6 +152,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.held.enter_context(
                 build_lock(settings.cache_dir, wait=settings.lock_wait, on_wait=log.info)
             )
+            self._watch_editors_files()
             report = build(
                 settings,
                 on_wait=log.info,
@@ -313,13 +316,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for folder in (self.settings.seeds_dir, self.settings.templates_dir):
             if folder.is_dir():
                 server.watch(str(folder))
-        for path in (self.settings.glossary_file, self.settings.memory_file):
-            if path is not None and path.is_file():
-                server.watch(str(path))
-            elif path is not None and path.parent.is_dir():
-                # Not there yet: its folder, so that the file is seen when an editor (or
-                # 'briefings import') creates it; not recursive, so the site is not.
-                server.watch(str(path.parent), recursive=False)
+        self.server, self.watched = server, set()
+        self._watch_editors_files()
         self._stop_watching_area(server, Path(config.docs_dir))
         if not self.dirty and self.briefings >= DIRTY_HINT_BRIEFINGS:
             log.info(
@@ -327,6 +325,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 "'mkdocs serve --dirty' rebuilds only the pages that changed (see the README)"
             )
         return server
+
+    def _watch_editors_files(self) -> None:
+        """Watch the glossary and the memory file once they exist. A file made while the
+        server runs (by an editor, or 'briefings import') is read by the next rebuild and
+        watched from then on: a folder cannot be watched for it, since any file written
+        there (a log of the server itself) would start a rebuild."""
+        if self.server is None or self.watched is None or self.settings is None:
+            return
+        for path in (self.settings.glossary_file, self.settings.memory_file):
+            if path is not None and path not in self.watched and path.is_file():
+                self.server.watch(str(path))
+                self.watched.add(path)
 
     def _stop_watching_area(self, server: LiveReloadServer, docs_dir: Path) -> None:
         """Watch ``docs_dir`` except the generated area, which only changes when a build writes.

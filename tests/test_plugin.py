@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -72,9 +73,11 @@ def test_serve_updates_page_when_a_seed_is_saved(served: tuple[Path, str]) -> No
     assert wait_for(lambda: "Hace sol." in fetch(f"{base}/briefings/otra/"), 60)
 
 
-def test_serve_sees_a_memory_and_a_glossary_created_while_it_runs(
+def test_serve_watches_a_memory_and_a_glossary_made_while_it_runs(
     served: tuple[Path, str],
 ) -> None:
+    """Made while the server runs, they are read by the next rebuild (a save of a seed) and
+    watched from then on; the server's own log, in the project folder, starts no rebuild."""
     project, base = served
     page = f"{base}/briefings/nota/"
     assert wait_for(lambda: "El perro come" in fetch(page), 60), "first build not served"
@@ -82,9 +85,19 @@ def test_serve_sees_a_memory_and_a_glossary_created_while_it_runs(
     (project / "memory.yml").write_text(
         "- es: El perro come en la casa grande.\n  en: The hound dines.\n", encoding="utf-8"
     )
-    assert wait_for(lambda: "The hound dines." in fetch(page), 60)
     (project / "glossary.yml").write_text("translate:\n  Primer: Foremost\n", "utf-8")
-    assert wait_for(lambda: "Foremost" in fetch(page), 60)
+    (project / "seeds" / "nota.txt").write_text(SEED + "Hace sol.\n", encoding="utf-8")
+    assert wait_for(lambda: "The hound dines." in fetch(page), 60)
+    assert "Foremost" in fetch(page)
+    (project / "memory.yml").write_text(
+        "- es: El perro come en la casa grande.\n  en: The hound feasts.\n", encoding="utf-8"
+    )
+    assert wait_for(lambda: "The hound feasts." in fetch(page), 60)
+    (project / "glossary.yml").write_text("translate:\n  Primer: Earliest\n", "utf-8")
+    assert wait_for(lambda: "Earliest" in fetch(page), 60)
+    builds = (project / "serve.log").read_text("utf-8").count("Building documentation")
+    time.sleep(2)  # the log keeps being written to; no rebuild follows
+    assert (project / "serve.log").read_text("utf-8").count("Building documentation") == builds
 
 
 def test_serve_keeps_last_good_page_of_a_broken_seed(served: tuple[Path, str]) -> None:

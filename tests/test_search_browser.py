@@ -98,9 +98,13 @@ class Reader:
         page.locator("input.md-search__input").fill("")
         page.keyboard.type(query, delay=15)
         # A slow keystroke lets a prefix ("h") be searched first: wait for the whole query.
-        expect(page.locator("#bf-search-results")).to_have_attribute(
-            "data-query", query.strip(), timeout=20_000
-        )
+        try:
+            expect(page.locator("#bf-search-results")).to_have_attribute(
+                "data-query", query.strip(), timeout=20_000
+            )
+        except AssertionError:
+            status = page.locator("#bf-search-status").inner_text()
+            raise AssertionError(f"no results for {query!r}; the status says {status!r}") from None
         status = page.locator("#bf-search-status")
         expect(status).to_have_text(re.compile(r"found|best matches|No briefing"))
         return page.locator("#bf-search-results a")
