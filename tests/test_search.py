@@ -147,6 +147,15 @@ def full_build(index: SearchIndex, site: Path, pages: dict[str, tuple[str, str]]
     return index.finish_build()
 
 
+def one_build(cache: Path, site: Path, pages: dict[str, tuple[str, str]]) -> Any:
+    """A full build by a new index on ``cache`` (as a new MkDocs process makes), closed after."""
+    index = SearchIndex(cache, shard_size=2)
+    try:
+        return full_build(index, site, pages)
+    finally:
+        index.close()
+
+
 @pytest.fixture
 def search_index() -> Iterator[SearchIndex]:
     index = SearchIndex(shard_size=2)
@@ -237,18 +246,10 @@ def test_in_the_background_the_report_follows_and_the_next_build_waits(
 @requires_pagefind
 def test_the_next_build_takes_unchanged_shards_from_the_cache(tmp_path: Path) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
-    first = SearchIndex(cache, shard_size=2)
-    try:
-        full_build(first, site, PAGES)
-    finally:
-        first.close()
+    one_build(cache, site, PAGES)
     shutil.rmtree(site)  # as mkdocs build cleans it
-    second = SearchIndex(cache, shard_size=2)
-    try:
-        changed = dict(PAGES, **{"briefings/cinco/index.html": ("Un tren viejo", "Old train")})
-        report = full_build(second, site, changed)
-    finally:
-        second.close()
+    changed = dict(PAGES, **{"briefings/cinco/index.html": ("Un tren viejo", "Old train")})
+    report = one_build(cache, site, changed)
     assert (report.shards, report.indexed, report.reused, report.problems) == (3, 1, 2, ())
     assert indexed(site, "es")["/briefings/cinco/"].startswith("Un tren viejo.")
     assert len(indexed(site, "en")) == 5
@@ -258,18 +259,10 @@ def test_the_next_build_takes_unchanged_shards_from_the_cache(tmp_path: Path) ->
 @requires_pagefind
 def test_a_new_briefing_changes_one_shard_wherever_it_is_rendered(tmp_path: Path) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
-    first = SearchIndex(cache, shard_size=2)
-    try:
-        full_build(first, site, PAGES)
-    finally:
-        first.close()
+    one_build(cache, site, PAGES)
     shutil.rmtree(site)
-    second = SearchIndex(cache, shard_size=2)
-    try:
-        # Rendered first, it joins the last shard (which has room), not the first.
-        report = full_build(second, site, {"briefings/cero/index.html": ("Cero", "Zero")} | PAGES)
-    finally:
-        second.close()
+    # Rendered first, it joins the last shard (which has room), not the first.
+    report = one_build(cache, site, {"briefings/cero/index.html": ("Cero", "Zero")} | PAGES)
     assert (report.briefings, report.shards, report.indexed, report.reused) == (6, 3, 1, 2)
     assert len(indexed(site, "es")) == 6
 
@@ -298,13 +291,9 @@ def test_a_second_process_on_one_cache_indexes_apart_and_leaves_the_cache_alone(
         other.close()
         owner.close()
     assert not other._cache_dir.exists()  # its temporary folder is removed
-    third = SearchIndex(cache, shard_size=2)  # the owner has let go: the cache is used
-    try:
-        shutil.rmtree(tmp_path / "site-1")
-        report = full_build(third, tmp_path / "site-1", PAGES)
-        assert (report.reused, report.notes) == (3, ())
-    finally:
-        third.close()
+    shutil.rmtree(tmp_path / "site-1")
+    report = one_build(cache, tmp_path / "site-1", PAGES)  # the owner has let go: it is used
+    assert (report.reused, report.notes) == (3, ())
 
 
 @requires_pagefind
@@ -320,19 +309,11 @@ def test_a_second_process_on_one_cache_indexes_apart_and_leaves_the_cache_alone(
 )
 def test_a_cache_that_does_not_check_out_is_not_used(tmp_path: Path, broken: str) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
-    first = SearchIndex(cache, shard_size=2)
-    try:
-        full_build(first, site, PAGES)
-    finally:
-        first.close()
+    one_build(cache, site, PAGES)
     manifest_file = cache / "manifest.json"
     key = json.loads(manifest_file.read_text())["key"]
     manifest_file.write_text(broken.replace("%s", key, 1).replace("%s", "0" * 24))
-    second = SearchIndex(cache, shard_size=2)
-    try:
-        report = full_build(second, site, PAGES)
-    finally:
-        second.close()
+    report = one_build(cache, site, PAGES)
     assert (report.indexed, report.reused, report.problems) == (3, 0, ())
     assert len(report.notes) == 1 and "not used" in report.notes[0]  # said, not hidden
     assert len(indexed(site, "es")) == 5
@@ -536,11 +517,7 @@ def test_a_link_in_the_search_cache_steers_no_write_or_delete(tmp_path: Path, wh
     """A link put in the cache (a restored CI cache, a careless hand) is removed, never
     followed: what it points to is left as it was, and the index is made anew."""
     site, cache = tmp_path / "site", tmp_path / "cache"
-    first = SearchIndex(cache, shard_size=2)
-    try:
-        full_build(first, site, PAGES)
-    finally:
-        first.close()
+    one_build(cache, site, PAGES)
     victim = tmp_path / "victim"
     for name in ("keep/data.txt", "0/old.html", "0/sub/page.html", "es/pagefind.json"):
         (victim / name).parent.mkdir(parents=True, exist_ok=True)
@@ -552,11 +529,7 @@ def test_a_link_in_the_search_cache_steers_no_write_or_delete(tmp_path: Path, wh
     else:
         target.unlink()
     target.symlink_to(victim / "es" / "pagefind.json" if where.endswith(".json") else victim)
-    second = SearchIndex(cache, shard_size=2)
-    try:
-        report = full_build(second, tmp_path / "site-2", PAGES)
-    finally:
-        second.close()
+    report = one_build(cache, tmp_path / "site-2", PAGES)
     assert {p: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == before
     assert report.problems == ()
     assert report.notes == (f"search: cache emptied: it held a link ({str(target)!r})",)
@@ -570,11 +543,7 @@ def test_a_search_cache_that_is_a_link_is_not_used(tmp_path: Path) -> None:
     elsewhere.mkdir()
     (elsewhere / "keep.txt").write_text("precious", encoding="utf-8")
     (tmp_path / "cache").symlink_to(elsewhere)
-    index = SearchIndex(tmp_path / "cache", shard_size=2)
-    try:
-        report = full_build(index, tmp_path / "site", PAGES)
-    finally:
-        index.close()
+    report = one_build(tmp_path / "cache", tmp_path / "site", PAGES)
     assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
     assert report.notes[0].startswith(f"search: the index's cache {str(tmp_path / 'cache')!r} is")
     assert len(indexed(tmp_path / "site", "es")) == 5
