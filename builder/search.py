@@ -399,13 +399,11 @@ class SearchIndex:
             return
         if self._runner is None:
             try:
-                note = self._start(self.executable)
+                build.notes.extend(self._start(self.executable))
             except (OSError, subprocess.SubprocessError) as error:
                 build.problems.append(f"search index not built: Pagefind did not run: {error}")
                 self.executable = None
                 return
-            if note:
-                build.notes.append(note)
         if self._runner is not None:
             self._runner.wait()  # the last build's index, if it was left to finish alone
         for shard in self._shards.values():
@@ -490,10 +488,10 @@ class SearchIndex:
 
     # -- shards ---------------------------------------------------------------------------
 
-    def _start(self, executable: Path) -> str:
+    def _start(self, executable: Path) -> list[str]:
         """Open the cache (its key: Pagefind's version and configuration) and the runner;
         what the build should be told about the cache, if anything."""
-        note = self._own_cache_folder()
+        notes = self._own_cache_folder()
         settings = [pagefind_config(language) for language in LANGUAGES]
         key = hashlib.sha256(
             json.dumps([pagefind_version(executable), settings, UNUSED_BUNDLE_FILES]).encode()
@@ -504,47 +502,38 @@ class SearchIndex:
             for link in links:
                 os.unlink(link)  # the link only, never what it points to
             cache.clear()
-            note = "; ".join(
-                filter(None, (note, f"search: cache emptied: it held a link ({links[0]!r})"))
-            )
+            notes.append(f"search: cache emptied: it held a link ({links[0]!r})")
         self._runner = _Runner(executable, cache)
         for number, pages in cache.load():
             self._shards[number] = Shard(number, dict(pages))
             for dest_uri, digest in pages.items():
                 self._where[dest_uri] = number
                 self._staged[dest_uri] = (number, digest)
-        return "; ".join(filter(None, (note, cache.note)))
+        return [*notes, cache.note] if cache.note else notes
 
-    def _own_cache_folder(self) -> str:
+    def _own_cache_folder(self) -> list[str]:
         """Hold the cache folder for this process, or index in a temporary folder (and say
         why). Two processes staging pages and pruning bundles in one folder would pull files
         from under each other's Pagefind runs; the second one starts from scratch instead."""
         if self._temporary or self._owner is not None:
-            return ""
+            return []
         if self._cache_dir.is_symlink():
-            self._temporary = True
-            shown = str(self._cache_dir)
-            self._cache_dir = Path(tempfile.mkdtemp(prefix="briefings-search-"))
-            return (
-                f"search: the index's cache {shown!r} is a symbolic link, not used (the "
-                "builder writes only into folders of its own); this build indexes every "
-                "briefing in a temporary folder: remove the link"
+            why = (
+                f"the index's cache {str(self._cache_dir)!r} is a symbolic link, not used (the "
+                "builder writes only into folders of its own): remove the link"
             )
-        try:
-            self._owner, holder = try_hold(self._cache_dir / OWNER_LOCK)
-        except StateError as error:
-            self._owner, holder = None, ""
-            note = f"search: the index's cache is not used: {error}"
         else:
-            note = (
-                f"search: another process of this project (process {holder}) uses the index's "
-                "cache; this one indexes every briefing in a temporary folder"
-            )
-        if self._owner is not None:
-            return ""
+            try:
+                self._owner, holder = try_hold(self._cache_dir / OWNER_LOCK)
+            except StateError as error:
+                holder, why = "", f"the index's cache is not used: {error}"
+            else:
+                why = f"another process of this project (process {holder}) uses the index's cache"
+            if self._owner is not None:
+                return []
         self._temporary = True
         self._cache_dir = Path(tempfile.mkdtemp(prefix="briefings-search-"))
-        return note
+        return [f"search: {why}; this one indexes every briefing in a temporary folder"]
 
     def _shard_with_room(self) -> Shard:
         """The shard new pages go to: the last one while it has room (and is not closed in
