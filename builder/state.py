@@ -194,6 +194,7 @@ class Manifest:
         version = int(data["version"])
         problems: list[Problem] = []
         records: dict[str, PageRecord] = {}
+        pages: set[str] = set()  # one record a page
         raw_records = data.get("records")
         for name, raw in (raw_records if isinstance(raw_records, dict) else {}).items():
             try:
@@ -202,9 +203,10 @@ class Manifest:
                 record = PageRecord.from_json(raw, version)
                 if record.entry.slug != slug_for(Path(name).stem):
                     raise ValueError("its page is not the one its seed's name gives")
-                if any(other.page == record.page for other in records.values()):
+                if record.page in pages:
                     raise ValueError("another record has its page")
                 records[name] = record
+                pages.add(record.page)
             except (ValueError, TypeError) as error:
                 problems.append(
                     _warning(
