@@ -207,10 +207,9 @@ class _Runner:
         self.cache = cache
         self.configs = cache.root / "config"
         for language in LANGUAGES:
-            folder = self.configs / language
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "pagefind.json").write_text(
-                json.dumps(pagefind_config(language), indent=1), encoding="utf-8"
+            write_atomically(  # never through what is in its place
+                self.configs / language / "pagefind.json",
+                json.dumps(pagefind_config(language), indent=1).encode("utf-8"),
             )
         self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self.lock = threading.Lock()
@@ -497,12 +496,14 @@ class SearchIndex:
             json.dumps([pagefind_version(executable), settings, UNUSED_BUNDLE_FILES]).encode()
         ).hexdigest()[:24]
         self._cache = cache = SearchCache(self._cache_dir, key, LANGUAGES)
-        links = cache.links()
-        if links:
-            for link in links:
-                os.unlink(link)  # the link only, never what it points to
+        foreign = cache.foreign()
+        if foreign:
+            for path in foreign:
+                os.unlink(path)  # the link or pipe itself, never what a link points to
             cache.clear()
-            notes.append(f"search: cache emptied: it held a link ({links[0]!r})")
+            notes.append(
+                f"search: cache emptied: it held a link, a pipe or a device ({foreign[0]!r})"
+            )
         self._runner = _Runner(executable, cache)
         for number, pages in cache.load():
             self._shards[number] = Shard(number, dict(pages))

@@ -19,13 +19,16 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
-from builder.files import write_if_changed
+from builder.errors import InputError
+from builder.files import read_regular, write_if_changed
 
 CACHE_VERSION = 1
+MAX_MANIFEST_BYTES = 64 << 20  # about 5 MB at 5,000 briefings
 MANIFEST = "manifest.json"
 _DIGEST = re.compile(r"[0-9a-f]{24}")
 
@@ -120,7 +123,7 @@ class SearchCache:
         """The shards of the last build (number, pages); an empty cache if anything is off."""
         path = self.root / MANIFEST
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path, MAX_MANIFEST_BYTES).decode("utf-8"))
             if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
                 raise ValueError("another version")
             if data.get("key") != self.key:
@@ -138,11 +141,9 @@ class SearchCache:
             if len({number for number, _ in result}) != len(result):
                 raise ValueError("a shard is listed twice")
             return result
-        except FileNotFoundError:
-            self.clear()
-            return []
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as error:
-            self.note = f"search: cache {str(self.root)!r} not used ({error}); indexing anew"
+        except (InputError, OSError, ValueError, UnicodeDecodeError, RecursionError) as error:
+            if os.path.lexists(path):  # no manifest is simply a new cache
+                self.note = f"search: cache {str(self.root)!r} not used ({error}); indexing anew"
             self.clear()
             return []
 
@@ -162,17 +163,18 @@ class SearchCache:
             else:
                 path.unlink(missing_ok=True)
 
-    def links(self) -> list[str]:
-        """Every symbolic link inside the cache folder. A link there (a cache restored from
-        elsewhere, a careless hand) would steer the builder's writes and deletions out of
-        the folder."""
+    def foreign(self) -> list[str]:
+        """Every entry of the cache folder that is neither a real folder nor a regular file:
+        a symbolic link would steer the builder's writes and deletions out of the folder, a
+        named pipe or a device would block the build that opens it (a cache restored from
+        elsewhere, a careless hand)."""
         found = []
         for folder, folders, files in os.walk(self.root):  # never into a linked folder
-            found += [
-                path
-                for path in (os.path.join(folder, name) for name in sorted((*folders, *files)))
-                if os.path.islink(path)
-            ]
+            for name in sorted((*folders, *files)):
+                path = os.path.join(folder, name)
+                mode = os.lstat(path).st_mode
+                if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                    found.append(path)
         return found
 
     # -- staged pages and bundles -----------------------------------------------------------

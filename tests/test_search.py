@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 import time
@@ -532,9 +533,27 @@ def test_a_link_in_the_search_cache_steers_no_write_or_delete(tmp_path: Path, wh
     report = one_build(cache, tmp_path / "site-2", PAGES)
     assert {p: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == before
     assert report.problems == ()
-    assert report.notes == (f"search: cache emptied: it held a link ({str(target)!r})",)
+    assert report.notes == (
+        f"search: cache emptied: it held a link, a pipe or a device ({str(target)!r})",
+    )
     assert len(indexed(tmp_path / "site-2", "es")) == 5
     assert not [p for p in cache.rglob("*") if p.is_symlink()]
+
+
+@requires_pagefind
+@pytest.mark.parametrize("where", ["manifest.json", "config/es/pagefind.json", "pages/0/x"])
+def test_a_pipe_in_the_search_cache_never_blocks_the_build(tmp_path: Path, where: str) -> None:
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    one_build(cache, site, PAGES)
+    target = cache / where
+    target.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(target)
+    report = one_build(cache, tmp_path / "site-2", PAGES)  # would block on the pipe
+    assert report.notes == (
+        f"search: cache emptied: it held a link, a pipe or a device ({str(target)!r})",
+    )
+    assert report.problems == () and len(indexed(tmp_path / "site-2", "es")) == 5
 
 
 @requires_pagefind
