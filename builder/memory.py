@@ -146,27 +146,6 @@ def sidecar_names(seeds_dir: Path) -> list[str]:
     )
 
 
-def near_sidecars(seeds_dir: Path) -> list[Problem]:
-    """Files of the seeds folder an editor meant as corrections files, which are not read:
-    another spelling of the suffix ('.corrections.yaml', '.Corrections.yml'), or a name
-    that cannot be shown."""
-    problems = []
-    for name in sorted(os.listdir(seeds_dir)):
-        folded = name.lower().rstrip(" .\t")
-        if name.startswith(".") or not folded.endswith((SUFFIX, ".corrections.yaml")):
-            continue
-        if not is_name_safe(name):
-            why = "its name has characters that cannot be shown (not UTF-8?)"
-        elif not name.endswith(SUFFIX):
-            why = f"corrections files end in exactly '{SUFFIX}'"
-        else:
-            continue
-        problems.append(
-            Problem(seeds_dir / name, f"is not read: {why}; rename it", severity="warning")
-        )
-    return problems
-
-
 def load_memory(
     seeds_dir: Path,
     memory_file: Path | None,
@@ -189,8 +168,6 @@ def load_memory(
     problems: dict[str, list[Problem]] = {}
     broken: set[str] = set()
     fresh: dict[str, object] = {}
-    if near := near_sidecars(seeds_dir):
-        problems[""] = near
     for path, kind in sources:
         owner = owners.get(path.name, "") if kind == "sidecar" else ""
         owner_of[path] = owner

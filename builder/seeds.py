@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from markdown.extensions.toc import slugify
 
+from builder.corrections import SUFFIX as SIDECAR_SUFFIX
 from builder.errors import InputError, LocatedInputError, Problem, SeedError, StateError
 from builder.files import describe_os_error, read_regular
 from builder.model import Paragraph, Seed, SeedMeta
@@ -76,8 +77,9 @@ class Discovery:
 
     @property
     def refused(self) -> frozenset[str]:
-        """Names of the refused entries: seeds whose last good page (if any) stays."""
-        return frozenset(problem.path.name for problem in self.problems)
+        """Names of the refused entries: seeds whose last good page (if any) stays (a
+        warning names a file that is not a seed)."""
+        return frozenset(problem.path.name for problem in self.problems if problem.is_error)
 
 
 def discover(seeds_dir: Path) -> Discovery:
@@ -96,16 +98,11 @@ def discover(seeds_dir: Path) -> Discovery:
     for entry in entries:
         if entry.name.startswith("."):
             continue
+        near = near_miss(entry.name)
+        if near is not None:
+            problems.append(Problem(seeds_dir / entry.name, near, severity="warning"))
+            continue
         if not entry.name.lower().endswith(SEED_SUFFIX):
-            if entry.name.rstrip(" .\t").lower().endswith(SEED_SUFFIX):
-                problems.append(
-                    Problem(
-                        seeds_dir / entry.name,
-                        "ends in '.txt' and then spaces or dots, so it is not read as a seed: "
-                        "rename it to end in '.txt'",
-                        severity="warning",
-                    )
-                )
             continue
         path = seeds_dir / entry.name
         refusal = _refusal(entry, path, root)
@@ -135,6 +132,43 @@ def discover(seeds_dir: Path) -> Discovery:
             files.append(seed_file)
     problems.sort(key=lambda problem: problem.path.name)
     return Discovery(tuple(files), tuple(problems))
+
+
+# What editors call a corrections file when they do not spell it as the builder reads it.
+_CORRECTIONS_LIKE = (".corrections.yml", ".corrections.yaml", ".correction.yml", ".correction.yaml")
+
+
+def near_miss(name: str) -> str | None:
+    """Why a file of the seeds folder that an editor meant as a seed or a corrections file
+    is not read as one (a warning), or None: a seed, a corrections file, or another file."""
+    lower = name.lower()
+    if lower.endswith(SEED_SUFFIX) and lower[: -len(SEED_SUFFIX)].endswith(_CORRECTIONS_LIKE):
+        return (
+            f"looks like a corrections file saved with '{SEED_SUFFIX}' after its name (as "
+            f"Notepad does): it is not read as a seed; rename it to end in '{SIDECAR_SUFFIX}'"
+        )
+    if lower.endswith(SEED_SUFFIX) or (name.endswith(SIDECAR_SUFFIX) and is_name_safe(name)):
+        return None
+    # Spaces, dots and invisible characters after the suffix (a name pasted from elsewhere).
+    folded = lower
+    while folded and (
+        folded[-1] in ". " or folded[-1].isspace() or unicodedata.category(folded[-1])[0] == "C"
+    ):
+        folded = folded[:-1]
+    for suffix, what in ((SEED_SUFFIX, "a seed"), (_CORRECTIONS_LIKE, "a corrections file")):
+        if not folded.endswith(suffix):
+            continue
+        right = SEED_SUFFIX if what == "a seed" else SIDECAR_SUFFIX
+        if folded != lower:
+            why = "has spaces, dots or invisible characters after its suffix"
+        elif not is_name_safe(name):
+            why = "has characters that cannot be shown in its name (not UTF-8?)"
+        else:
+            why = f"is spelled otherwise than '{right}'"
+        return f"{why}, so it is not read as {what}: rename it to end in '{right}'"
+    if not is_name_safe(name):
+        return "has a name with characters that cannot be shown (not UTF-8?): rename it"
+    return None
 
 
 def _composed(name: str) -> str:

@@ -27,7 +27,7 @@ from builder.build import build, gather
 from builder.corrections import load_entries
 from builder.errors import SeedError
 from builder.glossary import load_glossary
-from builder.seeds import SeedFile, read_seed, slug_for
+from builder.seeds import SeedFile, near_miss, read_seed, slug_for
 from builder.tmx import write_tmx
 from tests.conftest import FakeEngine, settings_for, write_project
 
@@ -318,3 +318,27 @@ def test_clean_line_fast_path_changes_nothing(text: str) -> None:
     from builder.text import _WHITESPACE, clean_line, make_safe
 
     assert clean_line(text) == _WHITESPACE.sub(" ", make_safe(text)).strip()
+
+
+@settings(PROFILE, max_examples=300)
+@given(
+    stem=st.from_regex(r"[a-z0-9ñ-]{1,12}", fullmatch=True),
+    suffix=st.sampled_from(
+        [".txt", ".corrections.yml", ".corrections.yaml", ".correction.yml", ".corrections.yml.txt"]
+    ),
+    case=st.sampled_from([str.lower, str.upper, str.title]),
+    tail=st.text(st.sampled_from(" .\t\n\xa0\u200b\u200e\ufeff\u2028\x00\x1b"), max_size=3),
+)
+def test_a_name_meant_as_a_seed_or_corrections_file_is_read_or_named(
+    stem: str, suffix: str, case: object, tail: str
+) -> None:
+    """Every spelling an editor may end up with is a seed, a corrections file, or a warning
+    that names it: never silently ignored."""
+    assert callable(case)
+    name = stem + case(suffix) + tail
+    read_as_seed = name.lower().endswith(".txt") and ".correction" not in name.lower()
+    read_as_sidecar = name.endswith(".corrections.yml")
+    message = near_miss(name)
+    assert (message is None) == (read_as_seed or read_as_sidecar), (name, message)
+    if message is not None:
+        assert "rename it" in message

@@ -187,7 +187,10 @@ def test_odd_entries_in_the_seeds_folder_are_reported(make_project: ProjectFacto
     # Names an editor meant as a seed or a corrections file, which are not read as one.
     (seeds / "nota.txt ").write_text(GOOD, encoding="utf-8")
     (seeds / "nota.TXT.").write_text(GOOD, encoding="utf-8")
-    for name in ("good.corrections.yaml", "good.Corrections.yml", "good.corrections.yml "):
+    (seeds / "nota.txt\xa0").write_text(GOOD, encoding="utf-8")
+    (seeds / "otro-\x1b.md").write_text(GOOD, encoding="utf-8")
+    names = ("corrections.yaml", "Corrections.yml", "corrections.yml ", "corrections.yml.txt")
+    for name in (f"good.{suffix}" for suffix in names):
         (seeds / name).write_text("- es: Una nota buena.\n  en: A good one.\n", "utf-8")
     with open(os.fsencode(seeds) + b"/x-\xe9.corrections.yml", "wb") as handle:
         handle.write(b"- es: Hola.\n  en: Hi.\n")
@@ -199,27 +202,35 @@ def test_odd_entries_in_the_seeds_folder_are_reported(make_project: ProjectFacto
         "colgado.txt: is a link to a file that does not exist",
         "color-\\x1b[31mrojo.txt: has a file name with characters that cannot be shown (not "
         "UTF-8, or control characters): rename the file",
-        "good.Corrections.yml: is not read: corrections files end in exactly "
-        "'.corrections.yml'; rename it",
-        "good.corrections.yaml: is not read: corrections files end in exactly "
-        "'.corrections.yml'; rename it",
-        "good.corrections.yml : is not read: corrections files end in exactly "
-        "'.corrections.yml'; rename it",
-        "nota.TXT.: ends in '.txt' and then spaces or dots, so it is not read as a seed: "
-        "rename it to end in '.txt'",
-        "nota.txt : ends in '.txt' and then spaces or dots, so it is not read as a seed: "
-        "rename it to end in '.txt'",
+        "good.Corrections.yml: is spelled otherwise than '.corrections.yml', so it is not "
+        "read as a corrections file: rename it to end in '.corrections.yml'",
+        "good.corrections.yaml: is spelled otherwise than '.corrections.yml', so it is not "
+        "read as a corrections file: rename it to end in '.corrections.yml'",
+        "good.corrections.yml : has spaces, dots or invisible characters after its suffix, so "
+        "it is not read as a corrections file: rename it to end in '.corrections.yml'",
+        "good.corrections.yml.txt: looks like a corrections file saved with '.txt' after its "
+        "name (as Notepad does): it is not read as a seed; rename it to end in "
+        "'.corrections.yml'",
+        "nota.TXT.: has spaces, dots or invisible characters after its suffix, so it is not "
+        "read as a seed: rename it to end in '.txt'",
+        "nota.txt : has spaces, dots or invisible characters after its suffix, so it is not "
+        "read as a seed: rename it to end in '.txt'",
+        "nota.txt\\xa0: has spaces, dots or invisible characters after its suffix, so it is "
+        "not read as a seed: rename it to end in '.txt'",
+        "otro-\\x1b.md: has a name with characters that cannot be shown (not UTF-8?): rename it",
         "tubo.txt: is not a regular file (a named pipe or a device?): seeds are text files",
         "ventana-\\udce9.txt: has a file name with characters that cannot be shown (not UTF-8, "
         "or control characters): rename the file",
-        "x-\\udce9.corrections.yml: is not read: its name has characters that cannot be shown "
-        "(not UTF-8?); rename it",
+        "x-\\udce9.corrections.yml: has characters that cannot be shown in its name (not "
+        "UTF-8?), so it is not read as a corrections file: rename it to end in "
+        "'.corrections.yml'",
     ]
     assert all(not p.is_error for p in report.problems if "not read" in p.message)
+    assert (settings_for(project).area / "good.md").read_text("utf-8").count("A good one.") == 0
     pages = sorted(p.name for p in settings_for(project).area.glob("*.md"))
     long_slug = "a" * 69 + "-" + slug_for("á" * 120)[-10:]
     assert pages == [f"{long_slug}.md", "editors.md", "good.md", "index.md"]
-    assert report.skipped == 8
+    assert report.skipped == 6  # the names that are not seeds are not counted
 
 
 def test_escape_sequences_never_reach_the_terminal(make_project: ProjectFactory) -> None:
