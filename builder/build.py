@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.cache import TranslationCache, file_key
+from builder.cache import TranslationCache
 from builder.clock import build_time
 from builder.config import Settings
 from builder.engines import Engine, ReadsCapitals, create_engine
@@ -362,7 +362,7 @@ def current_glossary(settings: Settings, cache: TranslationCache) -> tuple[Gloss
     that pages are not republished without their terms."""
     path = settings.glossary_file
     glossary, problems = load_glossary(path)
-    key = file_key("glossary", path, settings.project_dir) if path else "glossary:"
+    key = cache.file_key("glossary", path, settings.project_dir) if path else "glossary:"
     if not any(problem.is_error for problem in problems):
         if cache.recall(key) != glossary.to_json():
             cache.remember(key, glossary.to_json())

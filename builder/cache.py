@@ -69,22 +69,6 @@ _CHUNK = 500
 _T = TypeVar("_T")
 
 
-def file_key(kind: str, path: Path, root: Path | None) -> str:
-    """The name a document about an editor's file is remembered under: the file's path from
-    the project folder ``root``, so that it still holds after the project moves (a CI
-    checkout elsewhere), and always text SQLite can store (a name that is not UTF-8 is
-    written as the hex of its bytes)."""
-    where = path
-    if root is not None and path.is_relative_to(root):
-        where = path.relative_to(root)
-    text = where.as_posix()
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = "bytes:" + os.fsencode(where).hex()
-    return f"{kind}:{text}"
-
-
 class TranslationCache:
     """Look up and store translations; one file per project."""
 
@@ -247,6 +231,21 @@ class TranslationCache:
             self._recover(run, None)
             answers.update((word, word in ordinary) for word in missing)
         return {word for word, ordinary in answers.items() if ordinary}
+
+    def file_key(self, kind: str, path: Path, root: Path) -> str:
+        """The name a document about an editor's file is remembered under: the project
+        folder ``root`` as seen from this cache's folder, and the file's path in it. So it
+        still holds after the project moves with its cache (a CI checkout elsewhere), and
+        two projects sharing one cache folder never take each other's files. Always text
+        SQLite can store (a name that is not UTF-8 is written as the hex of its bytes)."""
+        project = Path(os.path.relpath(root, self.path.parent))
+        where = path.relative_to(root) if path.is_relative_to(root) else path
+        text = f"{project.as_posix()}:{where.as_posix()}"
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = "bytes:" + os.fsencode(text).hex()
+        return f"{kind}:{text}"
 
     def recall(self, name: str) -> object | None:
         """A document the builder remembered under ``name`` (None if none or unreadable)."""

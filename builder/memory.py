@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from builder.cache import TranslationCache, file_key
+from builder.cache import TranslationCache
 from builder.corrections import SUFFIX, Entry, load_entries, sentence_key, sidecar_for
 from builder.errors import Problem
 from builder.text import clean_line, is_name_safe, shorten
@@ -171,7 +171,7 @@ def load_memory(
     for path, kind in sources:
         owner = owners.get(path.name, "") if kind == "sidecar" else ""
         owner_of[path] = owner
-        key = file_key(_REMEMBERED, path, root)
+        key = cache.file_key(_REMEMBERED, path, root or seeds_dir.parent) if cache else ""
         entries, found, keep = _read(path, kind, remembered.get(key))
         if keep is not None:
             fresh[key] = keep

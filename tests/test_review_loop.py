@@ -400,6 +400,31 @@ def test_last_good_files_hold_after_the_project_moves(
     assert "The hound eats." in area_page(moved, "a")  # its own page kept as it was
 
 
+def test_projects_that_share_a_cache_never_take_each_others_files(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    """Two projects with one cache_dir (to share translations): a broken glossary or
+    sidecar of one never brings in the other's last good version."""
+    yml = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    shared = f"engine: apertium\n      cache_dir: {tmp_path / 'shared-cache'}"
+    first, second = (
+        make_project({"a.txt": A, "b.txt": B}, mkdocs_yml=yml.replace("engine: apertium", shared))
+        for _ in range(2)
+    )
+    (first / "glossary.yml").write_text("translate:\n  niños: FIRST-TERM\n", "utf-8")
+    sidecar(first, "a").write_text(f"- es: {SHARED}\n  en: The first English.\n", "utf-8")
+    build(settings_for(first), engine=FakeEngine())
+    assert "FIRST-TERM" in area_page(first, "b")
+    (second / "glossary.yml").write_text("translate:\n  niños: [broken\n", "utf-8")
+    sidecar(second, "a").write_text(f"- es: {SHARED}\n en: x\n", "utf-8")
+    report = build(settings_for(second), engine=FakeEngine())
+    assert not any("last good" in p.message for p in report.problems)
+    page = area_page(second, "b")  # b has the sentence of a's sidecar
+    assert "The first English." in area_page(first, "b")
+    assert "The first English." not in page and not (second / "site_src/briefings/a.md").exists()
+    assert "FIRST-TERM" not in page
+
+
 def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tests.fake_run", "mkdocs", *args],
