@@ -116,6 +116,12 @@ def _note(fd: int, text: str) -> None:
 def _open(path: Path) -> int:
     """The lock file, opened without following a link and only if it is the builder's own
     plain file: a lock that is a link or a second name of another file would truncate it."""
+    if path.parent.is_symlink():
+        raise StateError(
+            f"{str(path.parent)!r} is a symbolic link: the builder keeps its cache and lock "
+            "only in a folder of its own; set plugins.briefings.cache_dir to the folder it "
+            "points to, or remove the link"
+        )
     if os.path.lexists(path.parent) and not path.parent.is_dir():
         raise StateError(
             f"{str(path.parent)!r} is not a folder: the builder keeps its cache and lock there; "

@@ -22,7 +22,7 @@ from builder.corrections import load_entries
 from builder.errors import SeedError
 from builder.glossary import load_glossary
 from builder.seeds import SeedFile, read_seed, slug_for
-from tests.conftest import REPO, FakeEngine, ProjectFactory, run_cli, settings_for
+from tests.conftest import REPO, FakeEngine, ProjectFactory, run_cli, run_mkdocs, settings_for
 
 GOOD = "Una nota buena.\nEl perro come en la casa grande.\n"
 
@@ -352,6 +352,17 @@ def test_symlinked_area_and_lock_are_refused(make_project: ProjectFactory, tmp_p
     result = run_cli(project, "build", fake=True)
     assert result.returncode == 2 and "second name of another file" in result.stderr
     assert target.read_text(encoding="utf-8") == "precious\n"
+    # The cache folder itself a link: nothing is written or removed where it points.
+    (cache / "build.lock").unlink()
+    cache.rename(tmp_path / "elsewhere")
+    cache.symlink_to(tmp_path / "elsewhere")
+    before = sorted(p.name for p in (tmp_path / "elsewhere").rglob("*"))
+    for command in (["build"], ["status"]):
+        result = run_cli(project, *command, fake=True)
+        assert result.returncode == 2 and "cache' is a symbolic link" in result.stderr
+    mkdocs = run_mkdocs(project, fake=True)
+    assert mkdocs.returncode != 0 and "is a symbolic link" in mkdocs.stderr
+    assert sorted(p.name for p in (tmp_path / "elsewhere").rglob("*")) == before
 
 
 def test_damaged_foreign_and_newer_caches(make_project: ProjectFactory) -> None:
