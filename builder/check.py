@@ -5,6 +5,8 @@ Spanish, so that an error of a template's own code is found too)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -27,6 +29,7 @@ from builder.render import (
     Renderer,
 )
 from builder.sources import Source, Unreadable, read_sources
+from builder.status import ArchiveStatus, BriefingStatus, MachineChange, UnknownWord
 
 # Stands in for an engine while the templates are rendered: its English is the Spanish.
 _CHECK_ENGINE = EngineInfo("check", "no engine (briefings check)", "0")
@@ -90,19 +93,39 @@ def check_templates(templates_dir: Path) -> list[Problem]:
 
 
 def render_sample(settings: Settings, sample: Source, memory: Memory) -> list[Problem]:
-    """Render a briefing page, the index and the blocks the plugin fills in for ``sample``
-    (its English the Spanish), to find what a template's own code does wrong; the first
-    such error, as a build would stop at it."""
+    """Render every kind of page for ``sample`` (its English the Spanish): a briefing, the
+    index and a tag page, the neighbours, related and latest blocks with a newer and an
+    older briefing beside it, and the editors' page with a failed seed, an unknown word and
+    a changed sentence, so that every branch a build reaches runs; the first error found,
+    as a build would stop at it."""
     renderer = Renderer(settings.templates_dir, settings.use_directory_urls)
     translations = {s.es: Translation(s.es) for s in sample.segments()}
     briefing = align(sample, translations, memory, _CHECK_ENGINE)
     entry = IndexEntry.from_briefing(briefing)
-    catalogue = Catalogue([entry])
+    day = dt.date(2024, 6, 21)
+    tags = (*entry.tags, "muestra")
+    entries = [
+        replace(entry, slug="newer", date=day + dt.timedelta(days=1), tags=tags, review="reviewed"),
+        replace(entry, date=entry.date or day, tags=tags),
+        replace(entry, slug="older", date=day - dt.timedelta(days=1), tags=tags, draft=True),
+    ]
+    catalogue = Catalogue(entries)
+    status = ArchiveStatus(
+        briefings=(
+            BriefingStatus(sample.name, entry.slug, entry.title_es, "machine", 2, 1, 1, 1, True),
+            BriefingStatus("rota.txt", "", "", "not built", 0, 0, 0, 0, False, "an error"),
+        ),
+        unknown_words=(UnknownWord("palabra", 2, (sample.name,), (entry.slug,)),),
+        changed_at="2024-06-21T00:00:00+00:00",
+        changes=(MachineChange(sample.name, "Hola.", "Hello.", "Hi."),),
+    )
     try:
         renderer.briefing_page(briefing)
-        renderer.list_pages([entry], _CHECK_ENGINE, feed="feed.xml")
-        renderer.more_briefings(catalogue, entry.slug, lambda e: f"{e.slug}/")
+        renderer.list_pages(entries, _CHECK_ENGINE, page_size=2, feed="feed.xml")
+        for one in entries:
+            renderer.more_briefings(catalogue, one.slug, lambda e: f"{e.slug}/")
         renderer.latest_briefings(catalogue, lambda e: f"{e.slug}/", "briefings/")
+        renderer.editors_page(status)
     except RenderError as error:
         return [error.problem or Problem(settings.templates_dir, str(error))]
     return []
