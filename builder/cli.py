@@ -293,8 +293,10 @@ def run_check(args: argparse.Namespace) -> int:
     problems = check(settings_from(args))
     for problem in problems:
         print(f"{shown(problem)} ({problem.severity})")
-    errors = sum(1 for p in problems if p.is_error)
-    say(args, f"{counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}")
+    counted_problems = [*args.config_problems, *problems]  # mkdocs.yml's were printed already
+    errors = sum(1 for p in counted_problems if p.is_error)
+    warnings = len(counted_problems) - errors
+    say(args, f"{counted(errors, 'error')}, {counted(warnings, 'warning')}")
     return status(args, problems)
 
 

@@ -43,16 +43,15 @@ def describe_unsafe(text: str) -> tuple[int, str] | None:
     if len(kinds) > 60:
         kinds = kinds[:60].rsplit(",", 1)[0] + ", ..."
     count = len(found)
-    message = (
-        f"{count} character{'s' if count != 1 else ''} that cannot be shown ({kinds}) "
-        "replaced by spaces"
-    )
+    done = "removed" if set(found) == {"U+FEFF"} else "replaced by spaces"
+    message = f"{count} character{'s' if count != 1 else ''} that cannot be shown ({kinds}) {done}"
     return text.count("\n", 0, first.start()) + 1, message
 
 
 def make_safe(text: str) -> str:
-    """``text`` with every unsafe character replaced by a space."""
-    return UNSAFE.sub(" ", text)
+    """``text`` with every unsafe character replaced by a space (a byte order mark, which
+    has no width, by nothing: 'Ru\ufeffsia' is 'Rusia')."""
+    return UNSAFE.sub(" ", text.replace("\ufeff", ""))
 
 
 def clean_line(raw: str) -> str:

@@ -778,9 +778,11 @@ def test_a_byte_order_mark_inside_a_seed_is_removed_with_a_warning(tmp_path: Pat
     seed, warnings = read_seed(read_text_seed(tmp_path, joined))
     assert seed.title == "Título"
     assert [(w.line, w.message) for w in warnings] == [
-        (3, "1 character that cannot be shown (U+FEFF) replaced by spaces")
+        (3, "1 character that cannot be shown (U+FEFF) removed")
     ]
     assert "\ufeff" not in repr(seed)
+    tagged, _ = read_seed(read_text_seed(tmp_path, "---\ntags: [Ru\ufeffsia]\n---\nT.\nB.\n"))
+    assert tagged.meta.tags == ("Rusia",)  # one tag, not "Ru sia"
 
 
 def test_a_locale_that_reads_names_in_another_encoding_moves_no_page(
