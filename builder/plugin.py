@@ -368,11 +368,15 @@ def _href(files: Files, page: Page, area: str, serving: bool) -> Callable[[Index
     """Links from ``page`` to briefing pages; None for a briefing the site will not have
     (not in MkDocs' files, or a draft outside 'mkdocs serve')."""
 
+    found: dict[str, str | None] = {}  # each entry is asked for twice: chosen, then linked
+
     def href(entry: IndexEntry) -> str | None:
-        file = files.get_file_from_path(f"{area}{entry.slug}.md")
-        if file is None:
-            return None
-        published = file.inclusion.is_in_serve() if serving else file.inclusion.is_included()
-        return get_relative_url(file.url, page.url) if published else None
+        if entry.slug not in found:
+            file = files.get_file_from_path(f"{area}{entry.slug}.md")
+            shown = file is not None and (
+                file.inclusion.is_in_serve() if serving else file.inclusion.is_included()
+            )
+            found[entry.slug] = get_relative_url(file.url, page.url) if file and shown else None
+        return found[entry.slug]
 
     return href
