@@ -29,7 +29,7 @@ from builder.files import describe_os_error, write_output
 from builder.lock import build_lock
 from builder.review import review
 from builder.status import table
-from builder.text import counted, printable
+from builder.text import counted, printable, shorten
 from builder.tmx import import_units, read_tmx, write_tmx
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
@@ -182,7 +182,8 @@ def make_parser() -> argparse.ArgumentParser:
             "Spanish/English pairs whose Spanish is a sentence (or paragraph) of a briefing "
             "to the project memory (plugins.briefings.memory, memory.yml), where they apply "
             "as reviewed English. Matches are exact (after normalising quotes, dashes and "
-            "spaces); what was taken and what was skipped, and why, is reported."
+            "spaces); what was taken and what was skipped, and why, is reported (each "
+            "skipped unit with its number in the file and its Spanish with -v)."
         ),
     )
     import_cmd.add_argument("tmx", type=Path, metavar="FILE.tmx", help="the TMX file")
@@ -400,5 +401,11 @@ def run_import(args: argparse.Namespace) -> int:
             origin=f"imported from {args.tmx.name} on {build_time().date().isoformat()}",
             replace=args.replace,
         )
+    if args.verbose and not args.quiet:
+        for unit in result.skipped.in_file_order():
+            print(
+                f"{printable(args.tmx.name)}: unit {unit.number}: {unit.why}: {shorten(unit.es)}",
+                file=sys.stderr,
+            )
     say(args, result.summary())
     return status(args, gathered.problems)

@@ -15,7 +15,7 @@ import stat
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -49,6 +49,34 @@ _NATIVE_CODE = {"bpt", "ept", "ph", "it", "ut"}
 
 class TmxError(BriefingError):
     """A TMX file cannot be imported (not TMX, not readable, or memory.yml is broken)."""
+
+
+@dataclass(frozen=True)
+class SkippedUnit:
+    """A unit of a TMX file that an import did not take, and why."""
+
+    number: int  # its position among the file's units, from 1
+    why: str
+    es: str  # its Spanish, as read (may be empty)
+
+
+@dataclass
+class Skipped:
+    """The units an import did not take, in the file's order, with their reasons."""
+
+    units: list[SkippedUnit] = field(default_factory=list)
+
+    def add(self, number: int, why: str, es: str = "") -> None:
+        self.units.append(SkippedUnit(number, why, es))
+
+    def in_file_order(self) -> list[SkippedUnit]:
+        return sorted(self.units, key=lambda unit: unit.number)
+
+    def by_reason(self) -> Counter[str]:
+        return Counter(unit.why for unit in self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
 
 
 def write_tmx(briefings: Iterable[Briefing], out: TextIO, *, reviewed_only: bool = False) -> int:
@@ -108,11 +136,11 @@ class Unit:
     machine: bool = False  # marked as machine output (x-origin=machine)
 
 
-def read_tmx(path: Path) -> tuple[list[Unit], Counter[str]]:
-    """The Spanish/English units of a TMX file, and the units skipped while reading, by
-    reason. The file is read as a stream, a unit at a time, so its size costs no memory."""
+def read_tmx(path: Path) -> tuple[list[Unit], Skipped]:
+    """The Spanish/English units of a TMX file, and the units skipped while reading, with
+    why. The file is read as a stream, a unit at a time, so its size costs no memory."""
     units: list[Unit] = []
-    skipped: Counter[str] = Counter()
+    skipped = Skipped()
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a pipe never blocks
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -128,11 +156,11 @@ def read_tmx(path: Path) -> tuple[list[Unit], Counter[str]]:
                 if event != "end" or element.tag != "tu":
                     continue
                 number += 1
-                unit, why = _unit(element, number)
+                unit, why, es = _unit(element, number)
                 if unit is not None:
                     units.append(unit)
                 else:
-                    skipped[why] += 1
+                    skipped.add(number, why, es)
                 root.clear()  # what was read is not kept
     except OSError as error:
         raise TmxError(f"{str(path)!r} {describe_os_error(error, path)}") from None
@@ -143,8 +171,8 @@ def read_tmx(path: Path) -> tuple[list[Unit], Counter[str]]:
     return units, skipped
 
 
-def _unit(tu: ET.Element, number: int) -> tuple[Unit | None, str]:
-    """One <tu> as a unit, or why it is skipped."""
+def _unit(tu: ET.Element, number: int) -> tuple[Unit | None, str, str]:
+    """One <tu> as a unit, or why it is skipped (and its Spanish, if any)."""
     texts: dict[str, str] = {}
     for tuv in tu.findall("tuv"):
         lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()
@@ -156,11 +184,12 @@ def _unit(tu: ET.Element, number: int) -> tuple[Unit | None, str]:
                 texts.setdefault(code, clean_line(seg_text(seg)))
     es, en = texts.get("es", ""), texts.get("en", "")
     if not es or not en:
-        return None, "without both a Spanish and an English text"
+        return None, "without both a Spanish and an English text", es
     if max(len(es), len(en)) > MAX_UNIT_CHARS:
-        return None, f"longer than {MAX_UNIT_CHARS:,} characters (not a sentence or paragraph)"
+        why = f"longer than {MAX_UNIT_CHARS:,} characters (not a sentence or paragraph)"
+        return None, why, es
     origin = next((p.text for p in tu.findall("prop") if p.get("type") == "x-origin"), None)
-    return Unit(es, en, number, machine=origin == "machine"), ""
+    return Unit(es, en, number, machine=origin == "machine"), "", es
 
 
 def seg_text(seg: ET.Element) -> str:
@@ -186,20 +215,19 @@ def seg_text(seg: ET.Element) -> str:
 class ImportResult:
     memory_file: Path
     taken: int
-    skipped: Counter[str]
+    skipped: Skipped
     written: bool
 
     def summary(self) -> str:
-        reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
-        skipped = sum(self.skipped.values())
-        tail = f"; skipped {skipped}: {reasons}" if skipped else ""
+        reasons = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.by_reason().items()))
+        tail = f"; skipped {len(self.skipped)}: {reasons}" if self.skipped else ""
         taken = counted(self.taken, "reviewed translation")
         return f"took {taken} into {self.memory_file.name}{tail}"
 
 
 def import_units(
     units: Iterable[Unit],
-    skipped: Counter[str],
+    skipped: Skipped,
     *,
     archive_keys: set[str],
     memory: Memory,
@@ -217,25 +245,12 @@ def import_units(
     taken_now: set[str] = set()
     for unit in units:
         key = sentence_key(unit.es)
-        if unit.machine:
-            skipped["marked as machine translation"] += 1
-            continue
-        if key not in archive_keys:
-            skipped["not in any briefing"] += 1
-            continue
-        current = memory.shared.get(key)
-        if current is not None and current.en == unit.en:
-            skipped["already reviewed the same way"] += 1
-            continue
-        if current is not None and current.path != memory_file:
-            skipped["reviewed otherwise in a seed's corrections (edit it there)"] += 1
-            continue
-        if current is not None and not replace:
-            skipped["reviewed otherwise in the memory (--replace takes the file's)"] += 1
-            continue
-        if key in taken_now:
+        why = _why_not_taken(unit, key, archive_keys, memory, memory_file, replace)
+        if why is None and key in taken_now:
             same = kept[key].en == unit.en
-            skipped["twice in the file" if same else "twice in the file, with other English"] += 1
+            why = "twice in the file" if same else "twice in the file, with other English"
+        if why is not None:
+            skipped.add(unit.number, why, unit.es)
             continue
         notes = kept[key].notes if key in kept else ()  # the editor's, on the entry replaced
         kept[key] = Entry(unit.es, unit.en, memory_file, 0, "reviewed", origin=origin, notes=notes)
@@ -253,6 +268,31 @@ def import_units(
         )
     written = write_if_changed(memory_file, text, published=False) if taken else False
     return ImportResult(memory_file, taken, skipped, written)
+
+
+def _why_not_taken(
+    unit: Unit,
+    key: str,
+    archive_keys: set[str],
+    memory: Memory,
+    memory_file: Path,
+    replace: bool,
+) -> str | None:
+    """Why an import does not take ``unit`` into ``memory_file``, or None if it does."""
+    if unit.machine:
+        return "marked as machine translation"
+    if key not in archive_keys:
+        return "not in any briefing"
+    current = memory.shared.get(key)
+    if current is None:
+        return None
+    if current.en == unit.en:
+        return "already reviewed the same way"
+    if current.path != memory_file:
+        return "reviewed otherwise in a seed's corrections (edit it there)"
+    if not replace:
+        return "reviewed otherwise in the memory (--replace takes the file's)"
+    return None
 
 
 def dump_memory(entries: Iterable[Entry]) -> str:

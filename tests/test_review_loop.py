@@ -608,6 +608,19 @@ def test_import_takes_exact_matches_and_says_what_it_skipped(
     assert "took 0 reviewed translations" in again.stderr
     assert "3 already reviewed the same way" in again.stderr
     assert "First note." in a  # the first of two English for one sentence is kept
+    verbose = run_cli(project, "import", "-v", str(memory), fake=True)
+    listed = [line for line in verbose.stderr.splitlines() if line.startswith("omegat.tmx: ")]
+    assert listed == [  # every unit of the file, in its order: this time all were skipped
+        "omegat.tmx: unit 1: already reviewed the same way: 'El perro come en la casa grande.'",
+        "omegat.tmx: unit 2: already reviewed the same way: 'Primera nota.'",
+        "omegat.tmx: unit 3: reviewed otherwise in the memory (--replace takes the file's): "
+        "'Primera nota.'",
+        "omegat.tmx: unit 4: not in any briefing: 'Una frase de otro sitio.'",
+        "omegat.tmx: unit 5: reviewed otherwise in a seed's corrections (edit it there): "
+        "'Los niños cantan en la plaza.'",
+        "omegat.tmx: unit 6: already reviewed the same way: 'Hace sol. Es lunes.'",
+        "omegat.tmx: unit 7: without both a Spanish and an English text: 'Sólo español.'",
+    ]
 
 
 def test_import_keeps_the_editors_notes_of_an_entry_it_replaces_and_of_a_bare_file(
