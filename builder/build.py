@@ -54,6 +54,8 @@ class Collection:
     failed: frozenset[str]  # seeds that could not be built this time
     keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # memory keys, by seed
     machine: Mapping[str, Translation] = field(default_factory=dict)  # the engine's, by source
+    # built with reviewed English where the engine failed: built again next time, to retry
+    retry: frozenset[str] = frozenset()
     segments: int = 0
     translated: int = 0
     from_cache: int = 0
@@ -248,7 +250,7 @@ def page_records(
         records[name] = PageRecord(
             f"{briefing.seed.slug}.md",
             IndexEntry.from_briefing(briefing),
-            changes.digests[name],
+            "" if name in collection.retry else changes.digests[name],  # "": not reused
             warnings,
             shared=shared,
             stamp=changes.stamps[name],
@@ -410,6 +412,7 @@ def collect(
     outcome = translate_protected(texts, engine, cache, protector, show_progress=show_progress)
     briefings = []
     keys: dict[str, tuple[str, ...]] = {}
+    retry: set[str] = set()
     for source in sources:
         missing = [
             s
@@ -430,6 +433,21 @@ def collect(
             failed.add(source.name)
             continue
         problems[source.name] = source.warnings
+        unmachined = [s for s in source.segments() if s.es not in outcome.translations]
+        if unmachined:  # reviewed English stands in on the page: still worth knowing
+            retry.add(source.name)
+            reason = outcome.error or "no translation"
+            problems[source.name] += (
+                Problem(
+                    source.seed.path,
+                    f"{engine.info.label} did not translate "
+                    f"{counted(len(unmachined), 'segment')} with reviewed English ({reason}): "
+                    "the page shows the reviewed English, and the next build tries again "
+                    "('briefings review' keeps such entries as they are until then)",
+                    unmachined[0].line,
+                    severity="warning",
+                ),
+            )
         keys[source.name] = tuple(source.keys())
         briefings.append(align(source, outcome.translations, memory, engine.info))
     return Collection(
@@ -438,6 +456,7 @@ def collect(
         frozenset(failed),
         keys,
         outcome.translations,
+        frozenset(retry),
         segments=len(texts),
         translated=outcome.translated,
         from_cache=outcome.from_cache,

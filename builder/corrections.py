@@ -10,8 +10,10 @@ fill in) holds one entry per sentence::
 
 ``state`` is ``machine`` (not reviewed yet: the engine's English, with ``machine:``, a
 digest of it, so that an edit can be told from an engine update), ``reviewed`` (an
-editor's English) or ``approved`` (the machine English accepted as it stands). An entry
-written by hand with no state is reviewed. ``scope: seed`` keeps an entry to its own
+editor's English), ``approved`` (the machine English accepted as it stands) or ``shared``
+(English reviewed in another file, shown for the editor and followed, with ``machine:`` its
+digest, until it is edited: only then does this file's entry apply). An entry written by
+hand with no state is reviewed. ``scope: seed`` keeps an entry to its own
 briefing; by default a reviewed sentence applies wherever the same Spanish appears.
 ``gone: true`` marks an entry whose sentence has left its seed (it still serves others).
 
@@ -47,6 +49,8 @@ REVIEW_HEADER = """\
 # - Edit 'en' to correct the English: the entry becomes reviewed.
 # - Set 'state: approved' to accept the machine English as it stands.
 # - Entries in state 'machine' change nothing until you edit them.
+# - Entries in state 'shared' show English reviewed elsewhere (the comment above says
+#   where) and follow it; edit one to give this sentence other English.
 # - A reviewed sentence applies wherever the same Spanish appears; add 'scope: seed'
 #   to keep it to this briefing.
 # Run 'briefings review {name}' again after the seed changes: your work is kept.
@@ -75,7 +79,10 @@ _WRITTEN_LINES = (
         if line.startswith("# ")
     ),
 )
-STATES = ("machine", "reviewed", "approved")
+STATES = ("machine", "shared", "reviewed", "approved")
+# States of an entry 'briefings review' wrote that an editor has not touched yet: it follows
+# the engine ("machine") or English reviewed elsewhere ("shared") until its English is edited.
+FOLLOWING = ("machine", "shared")
 SCOPES = ("project", "seed")
 ENTRY_KEYS = ("es", "en", "state", "machine", "scope", "gone", "origin")
 # Differences in writing that do not change the meaning of a sentence.
@@ -129,7 +136,7 @@ class Entry:
     def reviewed(self) -> bool:
         """Whether the English is an editor's: reviewed, approved, or a machine entry whose
         English was edited (its digest no longer matches)."""
-        if self.state == "machine":
+        if self.state in FOLLOWING:
             return bool(self.machine) and machine_digest(self.en) != self.machine
         return True
 
@@ -277,9 +284,9 @@ def _entry(path: Path, item: object, line: int, kind: str) -> tuple[Entry | None
     machine = item.get("machine", "")
     if not isinstance(machine, str) or len(machine) > 20:
         return None, "'machine' is the digest 'briefings review' wrote: leave it as it is"
-    if state == "machine" and not machine:
+    if state in FOLLOWING and not machine:
         return None, (
-            "'state: machine' needs the 'machine:' line 'briefings review' wrote; if you "
+            f"'state: {state}' needs the 'machine:' line 'briefings review' wrote; if you "
             "reviewed this English, write 'state: reviewed'"
         )
     if machine and not state:
@@ -323,7 +330,7 @@ def dump_entries(entries: Iterable[tuple[Entry, Sequence[str]]], header: str) ->
         out += [f"# {_one_line(comment)}\n" for comment in (*entry.notes, *comments)]
         out.append(f"- es: {yaml_quoted(entry.es)}\n  en: {yaml_quoted(entry.en)}\n")
         out.append(f"  state: {entry.state or 'reviewed'}\n")
-        if entry.state == "machine":
+        if entry.state in FOLLOWING:
             out.append(f"  machine: {yaml_quoted(entry.machine)}\n")
         if entry.scope != "project":
             out.append(f"  scope: {entry.scope}\n")

@@ -20,6 +20,7 @@ from builder.build import collect, current_glossary, discover_seeds, seed_names
 from builder.cache import TranslationCache
 from builder.config import Settings
 from builder.corrections import (
+    FOLLOWING,
     REVIEW_HEADER,
     Entry,
     dump_entries,
@@ -175,15 +176,29 @@ def plan(
             continue  # the same sentence twice in a seed: one entry serves both
         seen.add(key)
         english = translations.get(segment.es)
-        machine_en = english.text if english is not None else ""
+        machine_en = english.text if english is not None else ""  # "": the engine failed
         mine = own.get(key)
-        if mine is not None:
-            lines.append(ReviewLine(_carried(mine, machine_en)))
+        if mine is not None and mine.reviewed:
+            lines.append(ReviewLine(_kept(mine)))  # the editor's work, as they left it
             continue
+        # Nothing of the editor's for this sentence here: show the English the page shows.
         elsewhere = memory.lookup(source.name, segment.es)
-        if elsewhere is not None:
-            entry = Entry(segment.es, elsewhere.en, path, 0, "reviewed")
-            lines.append(ReviewLine(entry, (f"reviewed in {elsewhere.where}",)))
+        if elsewhere is not None:  # reviewed in memory.yml or another seed's file: follow it
+            shared = replace(
+                mine or Entry(segment.es, "", path, 0),
+                en=elsewhere.en,
+                state="shared",
+                machine=machine_digest(elsewhere.en),
+                gone=False,
+            )
+            lines.append(ReviewLine(shared, (f"reviewed in {elsewhere.where}",)))
+            continue
+        if mine is not None:  # untouched: follow the engine, if it answered this time
+            if machine_en:
+                mine = replace(
+                    mine, en=machine_en, state="machine", machine=machine_digest(machine_en)
+                )
+            lines.append(ReviewLine(replace(mine, gone=False)))
             continue
         if rerun:
             new += 1
@@ -194,15 +209,13 @@ def plan(
     gone = [e for key, e in own.items() if key not in seen and (e.reviewed or e.notes)]
     lines += [ReviewLine(replace(entry, gone=True)) for entry in gone]
     current = [line for line in lines if not line.entry.gone]
-    reviewed = sum(1 for line in current if line.entry.reviewed)
+    reviewed = sum(1 for line in current if line.entry.reviewed or line.entry.state == "shared")
     return lines, (len(current), reviewed, new, len(gone))
 
 
-def _carried(mine: Entry, machine_en: str) -> Entry:
-    """An editor's entry brought up to date: their work kept, the machine's refreshed."""
-    if mine.state == "machine" and not mine.reviewed:  # untouched: follow the engine
-        return replace(mine, en=machine_en or mine.en, machine=machine_digest(machine_en))
-    if mine.state in ("", "machine"):  # written by hand, or edited in place
+def _kept(mine: Entry) -> Entry:
+    """An editor's entry kept: an edited machine or shared entry becomes reviewed."""
+    if mine.state in ("", *FOLLOWING):  # written by hand, or edited in place
         return replace(mine, state="reviewed", machine="", gone=False)
     return replace(mine, gone=False)
 

@@ -27,7 +27,7 @@ from builder.corrections import (
     yaml_quoted,
 )
 from builder.memory import NEAR_SCORE, Memory
-from builder.review import ReviewLine, dump
+from builder.review import ReviewLine, dump, review
 from builder.text import clean_line
 from tests.conftest import REPO, FakeEngine, ProjectFactory, fake_translation, run_cli, settings_for
 
@@ -175,6 +175,80 @@ def test_an_engine_update_is_not_taken_for_an_edit(make_project: ProjectFactory)
     report = build(settings_for(project), engine=FakeEngine(version="2"))
     assert 'data-origin="reviewed"' not in area_page(project, "a")
     assert report.problems == ()
+
+
+def test_a_sentence_reviewed_elsewhere_is_shown_and_followed_not_copied(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project({"a.txt": A})
+    memory = project / "memory.yml"
+    memory.write_text(f'- es: "{SHARED}"\n  en: "The dog eats at home."\n', encoding="utf-8")
+    result = run_cli(project, "review", "a.txt", fake=True)
+    assert result.returncode == 0, result.stderr
+    assert "3 sentences, 1 reviewed, 2 to review" in result.stderr
+    text = sidecar(project, "a").read_text(encoding="utf-8")
+    assert (
+        f'# reviewed in memory.yml:1\n- es: "{SHARED}"\n  en: "The dog eats at home."\n'
+        "  state: shared\n" in text
+    )
+    # The memory changes (a translator's update): the briefing follows it, the review
+    # file does not stand in its way, and a review shows the new English.
+    units = tmp_path / "update.tmx"
+    units.write_text(tmx([(SHARED, "The dog eats in the big house.")]), encoding="utf-8")
+    taken = run_cli(project, "import", "--replace", str(units), fake=True)
+    assert "took 1 reviewed translation into memory.yml" in taken.stderr, taken.stderr
+    report = build(settings_for(project), engine=FakeEngine())
+    assert report.problems == ()
+    assert ">The dog eats in the big house.</p>" in area_page(project, "a")
+    run_cli(project, "review", "a.txt", fake=True)
+    by_es = {e.es: e for e in load_entries(sidecar(project, "a"))[0]}
+    assert by_es[SHARED].en == "The dog eats in the big house."
+    assert by_es[SHARED].state == "shared" and not by_es[SHARED].reviewed
+    # Edited in the review file, it becomes that file's reviewed English.
+    text = sidecar(project, "a").read_text(encoding="utf-8")
+    sidecar(project, "a").write_text(
+        text.replace('en: "The dog eats in the big house."', 'en: "The dog dines at home."'),
+        encoding="utf-8",
+    )
+    run_cli(project, "review", "a.txt", fake=True)
+    by_es = {e.es: e for e in load_entries(sidecar(project, "a"))[0]}
+    assert (by_es[SHARED].en, by_es[SHARED].state) == ("The dog dines at home.", "reviewed")
+
+
+def test_review_with_a_fake_engine_that_fails_never_makes_machine_english_reviewed(
+    make_project: ProjectFactory,
+) -> None:
+    """The engine fails (a fake one: on purpose, for one sentence) while the memory covers
+    that sentence: the page is built from the memory, with a warning, the review file's
+    untouched entry is not taken for an editor's edit, and the next build tries again."""
+    project = make_project({"a.txt": A})
+    settings = settings_for(project)
+    review(settings, FakeEngine(), "a.txt")  # three machine entries, untouched
+    (project / "memory.yml").write_text(
+        f'- es: "{SHARED}"\n  en: "The dog eats at home."\n', encoding="utf-8"
+    )
+    settings.cache_file.unlink()  # a fresh checkout: the machine English must be asked again
+    failing = FakeEngine(fail_on="perro")
+    report = build(settings, engine=failing)
+    assert [p.severity for p in report.problems] == ["warning"]
+    assert "did not translate 1 segment with reviewed English" in report.problems[0].message
+    assert ">The dog eats at home.</p>" in area_page(project, "a")
+    result = review(settings, failing, "a.txt")
+    assert result.reviewed == 1  # the memory's, shown; not the machine English made reviewed
+    by_es = {e.es: e for e in load_entries(sidecar(project, "a"))[0]}
+    assert by_es[SHARED].state == "shared" and not by_es[SHARED].reviewed
+    assert not any(e.reviewed for e in by_es.values())
+    assert [e.state for e in by_es.values()] == ["machine", "shared", "machine"]
+    # The memory's English is still the one that applies: nothing in a.corrections.yml
+    # stands in for it.
+    (project / "memory.yml").write_text(
+        f'- es: "{SHARED}"\n  en: "The dog eats in the big house."\n', encoding="utf-8"
+    )
+    working = FakeEngine()
+    again = build(settings, engine=working)
+    assert again.problems == ()
+    assert ">The dog eats in the big house.</p>" in area_page(project, "a")
+    assert any("perro" in text for batch in working.calls for text in batch)  # tried again
 
 
 ENTRY_TEXT = st.text(
