@@ -27,7 +27,7 @@ from builder.errors import BriefingError, ConfigError, Problem
 from builder.export import FORMATS, write_jsonl
 from builder.files import describe_os_error, write_output
 from builder.lock import build_lock
-from builder.review import review
+from builder.review import ReviewError, review
 from builder.status import table
 from builder.text import counted, printable, shorten
 from builder.tmx import import_units, read_tmx, write_tmx
@@ -199,7 +199,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    closed = _open_closed_streams()
     args = make_parser().parse_args(argv)
+    if "stdout" in closed and args.command == "export" and args.output is None:
+        fail("standard output is closed: give -o FILE to write the export to a file")
+        return EXIT_FATAL
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="briefings: %(message)s",
@@ -236,6 +240,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "where, and please report it)"
         )
     return EXIT_FATAL
+
+
+def _open_closed_streams() -> list[str]:
+    """Standard streams started closed (``2>&-``) are Python's None: point them at the null
+    device so that every later message has somewhere to go; say which were closed."""
+    closed = []
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+            closed.append(name)
+    return closed
 
 
 def fail(message: str) -> None:
@@ -343,11 +358,24 @@ def run_review(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     engine = open_engine(settings)
     problems: list[Problem] = []
-    for name in args.seeds:
-        result = review(settings, engine, name)
+    failed = 0
+    for name in args.seeds:  # one seed's broken file never costs the others their review
+        try:
+            result = review(settings, engine, name)
+        except ReviewError as error:
+            failed += 1
+            if error.problem is not None:
+                report([error.problem])
+            else:
+                fail(str(error))
+            continue
         problems += result.warnings
         report(result.warnings)
         say(args, result.summary())
+    if failed:
+        if len(args.seeds) > 1:
+            say(args, f"{counted(failed, 'seed')} of {len(args.seeds)} not reviewed")
+        return EXIT_FATAL
     return status(args, problems)
 
 

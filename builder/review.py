@@ -45,7 +45,12 @@ NAME_MAX = 255  # bytes in a file name, on the file systems this runs on
 
 
 class ReviewError(BriefingError):
-    """A review file cannot be written (the seed is unknown or its sidecar is broken)."""
+    """A review file cannot be written (the seed is unknown or its sidecar is broken);
+    ``problem`` names the file (and line) at fault when there is one."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(str(problem) if problem is not None else message)
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ def find_seed(settings: Settings, discovery: Discovery, name: str) -> SeedFile:
             return seed_file
     for problem in discovery.problems:
         if problem.path.name == wanted or problem.path.stem == wanted:
-            raise ReviewError(str(problem))
+            raise ReviewError(str(problem), problem)
     raise ReviewError(
         f"no seed named {shorten(name)} in {str(settings.seeds_dir)!r} (give its file name, "
         f"like {discovery.files[0].name if discovery.files else 'nota.txt'})"
@@ -119,7 +124,8 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
         existing, problems = load_entries(sidecar)
         errors = [p for p in problems if p.is_error]
         if errors:
-            raise ReviewError(f"{errors[0]}: fix it first, then review again")
+            message = f"{errors[0].message}: fix it first, then review again"
+            raise ReviewError(message, replace(errors[0], message=message))
         with TranslationCache(settings.cache_file) as cache:
             glossary, _ = current_glossary(settings, cache)
             memory = load_memory(
@@ -142,7 +148,9 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
         source = found[0]
         if not isinstance(source, Source) or not collection.briefings:
             reasons = [p for p in collection.problems.get(seed_file.name, ()) if p.is_error]
-            raise ReviewError(str(reasons[0]) if reasons else f"{seed_file.name} cannot be read")
+            if reasons:
+                raise ReviewError(str(reasons[0]), reasons[0])
+            raise ReviewError(f"{seed_file.name} cannot be read")
         rerun = any(entry.state for entry in existing)  # written by review before
         lines, counts = plan(source, collection.machine, existing, memory, rerun=rerun)
         loose = loose_notes(sidecar) if not existing and lines else ()

@@ -32,6 +32,39 @@ def test_a_closed_pipe_ends_export_quietly(make_project: ProjectFactory) -> None
     assert stderr == ""
 
 
+def run_with_closed(project: Path, stream: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """``briefings ARGS`` started with the standard stream ``stream`` closed (``>&-``)."""
+    return subprocess.run(
+        ["sh", "-c", f'"$0" -m tests.fake_run builder "$@" {stream}>&-', sys.executable, *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        check=False,
+    )
+
+
+def test_closed_standard_streams_are_one_line_or_quiet(make_project: ProjectFactory) -> None:
+    project = make_project({"a.txt": GOOD})
+    export = run_with_closed(project, 1, "export", "--format", "jsonl")
+    assert export.returncode == 2
+    assert export.stderr == (
+        "briefings: error: standard output is closed: give -o FILE to write the export to a file\n"
+    )
+    written = run_with_closed(project, 1, "export", "-o", "out.jsonl")
+    assert written.returncode == 0, written.stderr
+    assert (project / "out.jsonl").read_text(encoding="utf-8").startswith('{"seed": ')
+    # With standard error closed, messages go nowhere: never into the data on stdout.
+    quiet = run_with_closed(project, 2, "export", "--format", "jsonl")
+    assert quiet.returncode == 0
+    assert all(line.startswith('{"seed": ') for line in quiet.stdout.splitlines())
+    (project / "seeds" / "b.txt").write_bytes(b"\xff\xfe broken")
+    warned = run_with_closed(project, 2, "export", "--format", "jsonl")
+    assert warned.returncode == 1  # the skipped seed still counts
+    assert all(line.startswith('{"seed": ') for line in warned.stdout.splitlines())
+
+
 def test_source_date_epoch_out_of_range_is_one_line(make_project: ProjectFactory) -> None:
     project = make_project({"a.txt": "---\ndate: 2024-01-01\n---\nT\nEl perro.\n"})
     for value in ("99999999999999999999", "-5", "mañana"):

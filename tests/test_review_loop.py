@@ -150,12 +150,16 @@ def test_review_writes_every_sentence_and_keeps_the_editors_work(
 
 
 def test_review_refuses_a_broken_sidecar_and_unknown_seeds(make_project: ProjectFactory) -> None:
-    project = make_project({"a.txt": A})
+    project = make_project({"a.txt": A, "b.txt": B})
     sidecar(project, "a").write_text("- es: x\n   en: y\n", encoding="utf-8")
-    result = run_cli(project, "review", "a.txt", fake=True)
+    result = run_cli(project, "review", "a.txt", "b.txt", fake=True)
     assert result.returncode == 2
+    # One broken file costs its own review only; the message names it as a build does.
+    assert result.stderr.startswith("ERROR: seeds/a.corrections.yml:2: ")
     assert "fix it first, then review again" in result.stderr
-    assert sidecar(project, "a").read_text(encoding="utf-8") == "- es: x\n   en: y\n"
+    assert "b.corrections.yml: 3 sentences, 0 reviewed, 3 to review; written" in result.stderr
+    assert result.stderr.splitlines()[-1] == "briefings: 1 seed of 2 not reviewed"
+    assert sidecar(project, "b").is_file()
     missing = run_cli(project, "review", "../../etc/passwd", fake=True)
     assert missing.returncode == 2
     assert "'../../etc/passwd' is not in the seeds folder" in missing.stderr
