@@ -189,6 +189,9 @@ def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[P
     """
     if not os.path.lexists(path):
         return [], []
+    outside = path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve())
+    if kind == "sidecar" and outside:  # refused, as a seed linking out of the folder is
+        return [], [_error(path, "is a link to a file outside the seeds folder; refused")]
     try:
         text, replaced = read_text(path, MAX_BYTES[kind])
         document = parse(text)

@@ -136,7 +136,9 @@ def write_if_changed(
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        # A file that was there keeps its permissions (an editor's 0600 stays 0600).
+        regular = info is not None and stat.S_ISREG(info.st_mode)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode) if info is not None and regular else 0o644)
         os.replace(tmp, path)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -182,6 +184,19 @@ def write_output(path: Path, data: str) -> None:
             raise OutputError(_write_failure(path, error, published=False)) from None
         return
     write_if_changed(Path(os.path.realpath(path)), data, published=False)
+
+
+def write_editors_file(path: Path, data: str) -> bool:
+    """Rewrite a file an editor keeps (a corrections file, ``memory.yml``) like
+    :func:`write_if_changed`, but never in the place of a symbolic link: replacing the link
+    would leave the file it points to, where the editor looks, as it was."""
+    if path.is_symlink():
+        raise OutputError(
+            f"{path.name} is a symbolic link ({str(path)!r}); nothing was written: the "
+            "builder rewrites only files of the project's own, so put the file itself there "
+            "(cp --remove-destination TARGET LINK) and run this again"
+        )
+    return write_if_changed(path, data, published=False)
 
 
 def remove_file(path: Path) -> bool:

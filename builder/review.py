@@ -33,7 +33,7 @@ from builder.corrections import (
 )
 from builder.engines import Engine
 from builder.errors import BriefingError, Problem
-from builder.files import write_if_changed
+from builder.files import write_editors_file
 from builder.lock import build_lock
 from builder.memory import Memory, load_memory
 from builder.model import Segment, Translation
@@ -160,7 +160,7 @@ def review(settings: Settings, engine: Engine, name: str) -> ReviewResult:
                 replace(first.entry, notes=(*loose, *first.entry.notes)), first.comments
             )
         text = dump(lines, seed=f"seeds/{seed_file.name}", name=seed_file.name)
-        written = write_if_changed(sidecar, text, published=False)
+        written = write_editors_file(sidecar, text)
     return ReviewResult(sidecar, written, *counts, tuple(collection.problems[seed_file.name]))
 
 

@@ -35,7 +35,7 @@ from builder.corrections import (
 )
 from builder.errors import BriefingError
 from builder.export import segment_records
-from builder.files import describe_os_error, write_if_changed
+from builder.files import describe_os_error, write_editors_file
 from builder.memory import Memory
 from builder.model import Briefing
 from builder.text import clean_line, counted, make_safe, shorten
@@ -266,7 +266,7 @@ def import_units(
             f"{memory_file.name} would be {len(text.encode()) >> 20} MB, over its limit of "
             f"{MAX_BYTES['memory'] >> 20} MB: import fewer units (nothing was written)"
         )
-    written = write_if_changed(memory_file, text, published=False) if taken else False
+    written = write_editors_file(memory_file, text) if taken else False
     return ImportResult(memory_file, taken, skipped, written)
 
 

@@ -662,6 +662,60 @@ def test_review_and_import_keep_an_editors_comments_and_fields(
     assert "'scope: seed' is for a seed's corrections file" in report.problems[0].message
 
 
+def test_editors_files_keep_their_mode_and_are_never_replaced_when_they_are_links(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    project = make_project({"a.txt": GOOD, "b.txt": GOOD.replace("buena", "mala")})
+    sidecar = project / "seeds" / "a.corrections.yml"
+    assert run_cli(project, "review", "a.txt", fake=True).returncode == 0
+    sidecar.chmod(0o600)
+    text = sidecar.read_text(encoding="utf-8")
+    sidecar.write_text(text.replace("state: machine", "state: approved", 1), encoding="utf-8")
+    assert run_cli(project, "review", "a.txt", fake=True).returncode == 0
+    assert sidecar.read_text(encoding="utf-8").count("\n  state: approved\n") == 1
+    assert sidecar.stat().st_mode & 0o777 == 0o600
+    # A corrections file kept outside and linked in: refused like a seed linking out.
+    outside = tmp_path / "shared-corrections.yml"
+    outside.write_text('- es: "Una nota mala."\n  en: "A bad note."\n', encoding="utf-8")
+    link = project / "seeds" / "b.corrections.yml"
+    link.symlink_to(outside)
+    report = build(settings_for(project), engine=FakeEngine())
+    assert [str(p) for p in report.problems if p.is_error] == [
+        f"{link}: is a link to a file outside the seeds folder; refused"
+    ]
+    refused = run_cli(project, "review", "b.txt", fake=True)
+    assert refused.returncode == 2 and "outside the seeds folder; refused" in refused.stderr
+    # Linked within the seeds folder it is read, and review never puts a file in the
+    # link's place (the editor would go on editing the target, which would not change).
+    link.unlink()
+    (project / "seeds" / "shared").mkdir()
+    inside = project / "seeds" / "shared" / "b.yml"
+    inside.write_text('- es: "Una nota mala."\n  en: "A bad note."\n', encoding="utf-8")
+    link.symlink_to(inside)
+    assert build(settings_for(project), engine=FakeEngine()).problems == ()
+    result = run_cli(project, "review", "b.txt", fake=True)
+    assert result.returncode == 2
+    assert "b.corrections.yml is a symbolic link" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert link.is_symlink()
+    assert inside.read_text(encoding="utf-8") == '- es: "Una nota mala."\n  en: "A bad note."\n'
+    # memory.yml as a link: import writes nothing rather than replace it.
+    memory = project / "memory.yml"
+    target = tmp_path / "team-memory.yml"
+    target.write_text("", encoding="utf-8")
+    memory.symlink_to(target)
+    units = tmp_path / "t.tmx"
+    units.write_text(
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="es"><seg>El perro come en la '
+        'casa grande.</seg></tuv><tuv xml:lang="en"><seg>The dog eats at the big house.</seg>'
+        "</tuv></tu></body></tmx>",
+        encoding="utf-8",
+    )
+    imported = run_cli(project, "import", str(units), fake=True)
+    assert imported.returncode == 2 and "memory.yml is a symbolic link" in imported.stderr
+    assert memory.is_symlink() and target.read_text(encoding="utf-8") == ""
+
+
 def test_an_import_that_would_outgrow_the_memory_writes_nothing(
     make_project: ProjectFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
