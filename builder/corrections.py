@@ -36,7 +36,7 @@ from pathlib import Path
 from builder.errors import InputError, LocatedInputError, Problem
 from builder.files import read_text
 from builder.text import clean_line, shorten
-from builder.yamlfile import Document, flag, parse
+from builder.yamlfile import Comment, Document, flag, parse
 
 SUFFIX = ".corrections.yml"
 MAX_BYTES = {"sidecar": 8 << 20, "memory": 64 << 20}  # about 25,000 and 200,000 pairs
@@ -65,11 +65,12 @@ GONE_NOTE = """
 # apply where the same sentence appears). Delete them when you are done.
 """
 # What 'briefings review' writes above an entry (builder/review.py), as whole lines.
+_NEAR_MATCH = re.compile(r"near match \(\d+%\) in .+\.ya?ml:\d+, differs by .*:")
+_NEAR_ENGLISH = re.compile(r'  en: ".*"')  # the tool's only on the line under a near match
 ENTRY_COMMENTS = (
     re.compile(r"new since the last review"),
     re.compile(r"reviewed in .+\.ya?ml:\d+"),  # a file name may hold spaces
-    re.compile(r"near match \(\d+%\) in .+\.ya?ml:\d+, differs by .*:"),
-    re.compile(r'  en: ".*"'),
+    _NEAR_MATCH,
 )
 _WRITTEN_LINES = (
     *ENTRY_COMMENTS,
@@ -225,9 +226,24 @@ def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[P
     return entries, problems
 
 
-def is_written_by_the_tools(comment: str) -> bool:
-    """Whether a comment is one the tools write (and write again), not an editor's."""
+def is_written_by_the_tools(comment: str, above: str | None = None) -> bool:
+    """Whether a comment is one the tools write (and write again), not an editor's;
+    ``above`` is the comment on the line right above it, if any. A near match's English
+    looks like a commented-out entry line, which is an editor's unless it follows one."""
+    if _NEAR_ENGLISH.fullmatch(comment):
+        return above is not None and _NEAR_MATCH.fullmatch(above) is not None
     return any(line.fullmatch(comment) for line in _WRITTEN_LINES)
+
+
+def _editors_comments(comments: Sequence[Comment]) -> list[Comment]:
+    """The comments of a file that are an editor's, not the tools'."""
+    kept = []
+    for n, comment in enumerate(comments):
+        before = comments[n - 1] if n else None
+        above = before.text if before is not None and before.line == comment.line - 1 else None
+        if not is_written_by_the_tools(comment.text, above):
+            kept.append(comment)
+    return kept
 
 
 def loose_notes(path: Path) -> tuple[str, ...]:
@@ -240,7 +256,7 @@ def loose_notes(path: Path) -> tuple[str, ...]:
         return ()
     if document.value:
         return ()
-    return tuple(c.text for c in document.comments if not is_written_by_the_tools(c.text))
+    return tuple(c.text for c in _editors_comments(document.comments))
 
 
 def _notes(document: Document) -> dict[int, list[str]]:
@@ -255,9 +271,7 @@ def _notes(document: Document) -> dict[int, list[str]]:
             end = max(end, document.end_line(index, key) or document.line(index, key) or 0)
         ends.append(end)
     notes: dict[int, list[str]] = {}
-    for comment in document.comments:
-        if not ends or is_written_by_the_tools(comment.text):
-            continue
+    for comment in _editors_comments(document.comments) if ends else ():
         owner = bisect.bisect_left(ends, comment.line)
         notes.setdefault(min(owner, len(ends) - 1), []).append(comment.text)
     return notes

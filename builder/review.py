@@ -206,7 +206,7 @@ def plan(
                 mine = replace(
                     mine, en=machine_en, state="machine", machine=machine_digest(machine_en)
                 )
-            lines.append(ReviewLine(replace(mine, gone=False)))
+            lines.append(ReviewLine(replace(mine, gone=False), tuple(_near(memory, segment))))
             continue
         if rerun:
             new += 1

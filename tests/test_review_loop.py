@@ -91,6 +91,9 @@ def test_a_near_match_is_offered_never_applied(make_project: ProjectFactory) -> 
     assert "# near match (" in text
     assert "in a.corrections.yml:1, differs by [-come-]{+comía+}:" in text
     assert '#   en: "The dog eats in the big house."' in text
+    # Again: the tool's own near match is written anew, not kept as an editor's note too.
+    assert run_cli(project, "review", "b.txt", fake=True).returncode == 0
+    assert sidecar(project, "b").read_text(encoding="utf-8") == text
 
 
 def test_review_writes_every_sentence_and_keeps_the_editors_work(
@@ -741,13 +744,19 @@ def test_review_keeps_the_comments_of_a_file_without_entries(make_project: Proje
     [
         "reviewed in mi nota.corrections.yml:12",
         "near match (91%) in mi nota.corrections.yml:3, differs by [-a-]{+b+}:",
-        '  en: "The dog eats."',
         "new since the last review",
         "Review of seeds/mi nota.txt: one entry per sentence, in reading order.",
     ],
 )
 def test_the_tools_own_comments_are_known_whatever_the_file_names(comment: str) -> None:
     assert is_written_by_the_tools(comment)
+
+
+def test_a_near_matchs_english_is_the_tools_only_under_the_near_match() -> None:
+    near = "near match (91%) in mi nota.corrections.yml:3, differs by [-a-]{+b+}:"
+    assert is_written_by_the_tools('  en: "The dog eats."', above=near)
+    assert not is_written_by_the_tools('  en: "The dog eats."')  # an English commented out
+    assert not is_written_by_the_tools('  en: "The dog eats."', above="an editor's note")
 
 
 @pytest.mark.parametrize(
@@ -758,6 +767,7 @@ def test_the_tools_own_comments_are_known_whatever_the_file_names(comment: str) 
         "near match? no: my own wording",
         "new since the last review I changed the tone",
         "  en: my own draft, not the tool's",
+        '  en: "The sun is out."',  # an old English, commented out
         "Review of the desk's style guide: done",
     ],
 )
