@@ -425,7 +425,7 @@ def collect(
                 *source.warnings,
                 Problem(
                     source.seed.path,
-                    f"not translated by {engine.info.label} ({len(missing)} segments): "
+                    f"not translated by {engine.info.label} ({counted(len(missing), 'segment')}): "
                     f"{reason}; its last good page is kept and the next build retries",
                     missing[0].line,
                 ),

@@ -142,6 +142,12 @@ def translate_protected(
     return result
 
 
+# An answer longer than this is not a translation of its segment (English runs about as long
+# as the Spanish; a glossary term or an expanded abbreviation adds a little).
+MAX_GROWTH = 4
+MAX_EXTRA = 200
+
+
 def accepted(
     label: str, batch: Sequence[str], results: Sequence[Translation]
 ) -> dict[str, Translation]:
@@ -155,6 +161,12 @@ def accepted(
         text = clean_line(result.text)
         if not text and any(ch.isalnum() for ch in source):
             raise EngineError(f"{label} returned an empty translation for {source[:60]!r}")
+        if len(text) > MAX_GROWTH * len(source) + MAX_EXTRA:
+            raise EngineError(
+                f"{label} returned {len(text):,} characters for a segment of {len(source):,} "
+                f"({source[:60]!r}): not a translation of it",
+                isolatable=True,  # that segment's answer: the others may be good
+            )
         done[source] = Translation(text, tuple(str(word) for word in result.unknown))
     return done
 

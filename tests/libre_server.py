@@ -1,6 +1,7 @@
 """A small LibreTranslate-compatible server on 127.0.0.1, for testing the online engines over
 real HTTP. It 'translates' each line by prefixing it with "[en] ", and can be told to answer
-slowly, with HTTP 429 or 500, with an error text, or to drop the connection."""
+slowly, with HTTP 429 or 500, with an error text, to drop the connection, or to answer one
+line with far too much text."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class LibreServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.script: deque[str] = deque()  # behaviours for the next requests; then "ok"
         self.requests: list[str] = []
+        self.bloat = ""  # a line holding this text is answered with 100,000 characters
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -39,8 +41,10 @@ class LibreServer(ThreadingHTTPServer):
         self.server_close()
 
 
-def translate(q: str) -> str:
-    return "\n".join(f"[en] {line}" for line in q.split("\n"))
+def translate(q: str, bloat: str = "") -> str:
+    return "\n".join(
+        "x " * 50_000 if bloat and bloat in line else f"[en] {line}" for line in q.split("\n")
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -77,7 +81,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif behaviour == "merge":
             self._send(200, {"translatedText": "[en] " + q.replace("\n", " ")})
         else:
-            self._send(200, {"translatedText": translate(q)})
+            self._send(200, {"translatedText": translate(q, self.server.bloat)})
 
     def _send(self, status: int, body: dict[str, str]) -> None:
         data = json.dumps(body).encode()

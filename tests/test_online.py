@@ -157,6 +157,24 @@ def test_build_failure_names_engine_and_seed_and_caches_nothing(
     assert again.problems == ()
 
 
+def test_an_answer_far_longer_than_its_segment_costs_that_seed_only(
+    make_project: ProjectFactory, libre: LibreServer
+) -> None:
+    project = libre_project(make_project, libre)
+    libre.bloat = "fiesta"  # 100,000 characters for one sentence of b.txt
+    report = build(settings_for(project))
+    assert report.skipped == 1
+    [problem] = report.problems
+    assert problem.path.name == "b.txt"
+    assert "returned 99,999 characters for a segment of 29" in problem.message
+    area = project / "site_src" / "briefings"
+    assert (area / "a.md").is_file() and not (area / "b.md").exists()
+    assert max(path.stat().st_size for path in area.rglob("*")) < 50_000
+    libre.bloat = ""
+    assert build(settings_for(project)).problems == ()
+    assert "[en] La ciudad celebra una fiesta." in (area / "b.md").read_text(encoding="utf-8")
+
+
 def test_cli_engine_flag_overrides_config(make_project: ProjectFactory, libre: LibreServer) -> None:
     yml = (
         (REPO / "mkdocs.yml")
