@@ -23,7 +23,7 @@ from builder.check import check
 from builder.clock import build_time
 from builder.config import Settings, load_settings_and_warnings
 from builder.engines import ENGINE_NAMES
-from builder.errors import BriefingError, ConfigError, Problem
+from builder.errors import BriefingError, ConfigError, FileError, Problem
 from builder.export import FORMATS, write_jsonl
 from builder.files import describe_os_error, write_output
 from builder.lock import build_lock
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except BriefingError as error:
-        fail(str(error))
+        fail_with(error)
     except KeyboardInterrupt:
         fail("interrupted; translations made so far are kept in the cache")
         return EXIT_INTERRUPTED
@@ -251,6 +251,13 @@ def _open_closed_streams() -> list[str]:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
             closed.append(name)
     return closed
+
+
+def fail_with(error: BriefingError) -> None:
+    """An error as one line: as a problem of its file (named relative, as builds name files)
+    when it belongs to one."""
+    problem = error.problem if isinstance(error, FileError) else None
+    fail(str(error) if problem is None else shown(problem))
 
 
 def fail(message: str) -> None:
@@ -364,10 +371,7 @@ def run_review(args: argparse.Namespace) -> int:
             result = review(settings, engine, name)
         except ReviewError as error:
             failed += 1
-            if error.problem is not None:
-                report([error.problem])
-            else:
-                fail(str(error))
+            fail_with(error)
             continue
         problems += result.warnings
         report(result.warnings)

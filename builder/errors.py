@@ -69,12 +69,17 @@ class EngineUnavailable(EngineError):
     """The engine cannot run at all here (not installed, no key); raised before any work."""
 
 
-class RenderError(BriefingError):
-    """A template is missing or broken; ``problem`` names its file and line when known."""
+class FileError(BriefingError):
+    """An error that belongs to one file, when it is known: ``problem`` names it (and its
+    line), for the CLI to show like any other problem."""
 
     def __init__(self, message: str, problem: Problem | None = None) -> None:
         super().__init__(str(problem) if problem is not None else message)
         self.problem = problem
+
+
+class RenderError(FileError):
+    """A template is missing or broken; ``problem`` names its file and line when known."""
 
 
 @dataclass(frozen=True)

@@ -137,8 +137,8 @@ def write_if_changed(
                 handle.flush()
                 os.fsync(handle.fileno())
         # A file that was there keeps its permissions (an editor's 0600 stays 0600).
-        regular = info is not None and stat.S_ISREG(info.st_mode)
-        os.chmod(tmp, stat.S_IMODE(info.st_mode) if info is not None and regular else 0o644)
+        kept = info is not None and stat.S_ISREG(info.st_mode)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode) if kept and info is not None else 0o644)
         os.replace(tmp, path)
     except OSError as error:
         with contextlib.suppress(OSError):

@@ -32,7 +32,7 @@ from builder.corrections import (
     yaml_quoted,
 )
 from builder.engines import Engine
-from builder.errors import BriefingError, Problem
+from builder.errors import FileError, Problem
 from builder.files import write_editors_file
 from builder.lock import build_lock
 from builder.memory import Memory, load_memory
@@ -44,13 +44,9 @@ from builder.text import shorten
 NAME_MAX = 255  # bytes in a file name, on the file systems this runs on
 
 
-class ReviewError(BriefingError):
+class ReviewError(FileError):
     """A review file cannot be written (the seed is unknown or its sidecar is broken);
     ``problem`` names the file (and line) at fault when there is one."""
-
-    def __init__(self, message: str, problem: Problem | None = None) -> None:
-        super().__init__(str(problem) if problem is not None else message)
-        self.problem = problem
 
 
 @dataclass(frozen=True)

@@ -297,7 +297,7 @@ def test_a_templates_own_errors_are_found_by_check_and_named_by_build(
     if template not in ("more.html.j2", "latest.html.j2"):  # the plugin renders these
         built = run_cli(project, "build", fake=True)
         assert built.returncode == 2
-        assert built.stderr.startswith(f"briefings: error: {project}/{located}"), built.stderr
+        assert built.stderr.startswith(f"briefings: error: {located}"), built.stderr
         assert message in built.stderr and "please report" not in built.stderr
 
 

@@ -158,7 +158,7 @@ def test_review_refuses_a_broken_sidecar_and_unknown_seeds(make_project: Project
     result = run_cli(project, "review", "a.txt", "b.txt", fake=True)
     assert result.returncode == 2
     # One broken file costs its own review only; the message names it as a build does.
-    assert result.stderr.startswith("ERROR: seeds/a.corrections.yml:2: ")
+    assert result.stderr.startswith("briefings: error: seeds/a.corrections.yml:2: ")
     assert "fix it first, then review again" in result.stderr
     assert "b.corrections.yml: 3 sentences, 0 reviewed, 3 to review; written" in result.stderr
     assert result.stderr.splitlines()[-1] == "briefings: 1 seed of 2 not reviewed"
