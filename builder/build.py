@@ -414,11 +414,8 @@ def collect(
     keys: dict[str, tuple[str, ...]] = {}
     retry: set[str] = set()
     for source in sources:
-        missing = [
-            s
-            for s in source.segments()
-            if s.es not in outcome.translations and memory.lookup(source.name, s.es) is None
-        ]
+        unmachined = [s for s in source.segments() if s.es not in outcome.translations]
+        missing = [s for s in unmachined if memory.lookup(source.name, s.es) is None]
         if missing:
             reason = outcome.error or "no translation"
             problems[source.name] = (
@@ -433,7 +430,6 @@ def collect(
             failed.add(source.name)
             continue
         problems[source.name] = source.warnings
-        unmachined = [s for s in source.segments() if s.es not in outcome.translations]
         if unmachined:  # reviewed English stands in on the page: still worth knowing
             retry.add(source.name)
             reason = outcome.error or "no translation"

@@ -126,6 +126,8 @@ def write_if_changed(
                 return False
         except InputError:
             pass
+    # A file that was there keeps its permissions (an editor's 0600 stays 0600).
+    mode = stat.S_IMODE(info.st_mode) if info is not None and stat.S_ISREG(info.st_mode) else 0o644
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as error:
@@ -136,9 +138,7 @@ def write_if_changed(
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        # A file that was there keeps its permissions (an editor's 0600 stays 0600).
-        kept = info is not None and stat.S_ISREG(info.st_mode)
-        os.chmod(tmp, stat.S_IMODE(info.st_mode) if kept and info is not None else 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as error:
         with contextlib.suppress(OSError):
