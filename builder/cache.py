@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from builder.errors import Problem, StateError
 from builder.model import EngineInfo, Translation
-from builder.text import clean_line
+from builder.text import clean_line, is_utf8
 
 SCHEMA_VERSION = 3
 _TABLES = {"translation", "capitals", "document", "machine_shown", "machine_change"}
@@ -241,9 +241,7 @@ class TranslationCache:
         project = Path(os.path.relpath(root, self.path.parent))
         where = path.relative_to(root) if path.is_relative_to(root) else path
         text = f"{project.as_posix()}:{where.as_posix()}"
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
+        if not is_utf8(text):
             text = "bytes:" + os.fsencode(text).hex()
         return f"{kind}:{text}"
 

@@ -51,6 +51,7 @@ from builder.search_cache import (
     shard_digest,
     write_atomically,
 )
+from builder.text import is_utf8
 
 log = logging.getLogger(__name__)
 
@@ -183,14 +184,6 @@ def pagefind_version(executable: Path) -> str:
         [str(executable), "--version"], capture_output=True, text=True, timeout=60, check=True
     )
     return result.stdout.strip()
-
-
-def _is_utf8(path: Path) -> bool:
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _signal_group(process: subprocess.Popen[str], number: int) -> None:
@@ -388,7 +381,7 @@ class SearchIndex:
         build = self._build = _Build(site_dir, list(pages))
         if self.executable is None:
             return
-        if self._runner is None and not _is_utf8(self._cache_dir.absolute()):
+        if self._runner is None and not is_utf8(str(self._cache_dir.absolute())):
             build.problems.append(
                 "search index not built: Pagefind cannot run in a folder whose path is not "
                 "UTF-8 (the project folder's name, unzipped from an old archive?): rename the "

@@ -97,6 +97,16 @@ def shown_path(path: Path | str) -> str:
     return printable(str(path))
 
 
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: not a name read from bytes that are not
+    (Python keeps those as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def is_name_safe(name: str) -> bool:
     """True when a file name can be shown, stored and exported as it is."""
     return UNSAFE.search(name) is None and name.isprintable()
