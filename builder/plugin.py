@@ -369,10 +369,11 @@ def _href(files: Files, page: Page, area: str, serving: bool) -> Callable[[Index
     (not in MkDocs' files, or a draft outside 'mkdocs serve')."""
 
     found: dict[str, str | None] = {}  # each entry is asked for twice: chosen, then linked
+    by_path = files.src_uris  # the keys are POSIX paths, as ours are (no PurePath a lookup)
 
     def href(entry: IndexEntry) -> str | None:
         if entry.slug not in found:
-            file = files.get_file_from_path(f"{area}{entry.slug}.md")
+            file = by_path.get(f"{area}{entry.slug}.md")
             shown = file is not None and (
                 file.inclusion.is_in_serve() if serving else file.inclusion.is_included()
             )
