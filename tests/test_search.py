@@ -32,6 +32,7 @@ from builder.search import (
     safe_page_path,
     staged_document,
 )
+from builder.search_cache import copy_tree
 from tests.conftest import ProjectFactory, run_mkdocs
 from tests.web import wait_for
 
@@ -87,6 +88,29 @@ def test_manifest_lists_shards_by_language() -> None:
         "shards": {"es": ["es/0/", "es/1/"], "en": ["en/0/", "en/1/"]},
     }
     assert text == manifest_text({"en": ["en/0/", "en/1/"], "es": ["es/0/", "es/1/"]})
+
+
+def test_a_bundle_is_published_as_folders_and_files_never_through_a_link(
+    tmp_path: Path,
+) -> None:
+    bundle = tmp_path / "bundle"
+    (bundle / "fragment").mkdir(parents=True)
+    (bundle / "pagefind.js").write_text("code", encoding="utf-8")
+    (bundle / "fragment" / "a.pf_fragment").write_bytes(b"\x1f\x8b data")
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "secret.txt").write_text("not the bundle's", encoding="utf-8")
+    (bundle / "linked-file").symlink_to(outside / "secret.txt")
+    (bundle / "linked-folder").symlink_to(outside / "deep")
+    os.mkfifo(bundle / "pipe")
+
+    copy_tree(bundle, tmp_path / "site" / "es" / "0")
+
+    published = tmp_path / "site" / "es" / "0"
+    found = sorted(str(p.relative_to(published)) for p in published.rglob("*"))
+    assert found == ["fragment", "fragment/a.pf_fragment", "pagefind.js"]
+    assert (published / "fragment" / "a.pf_fragment").read_bytes() == b"\x1f\x8b data"
+    assert not (published / "linked-file").is_symlink()
 
 
 # -- SearchIndex with the real Pagefind ---------------------------------------------------
