@@ -28,7 +28,7 @@ from builder.corrections import (
 )
 from builder.memory import NEAR_SCORE, Memory
 from builder.review import ReviewLine, dump, review
-from builder.text import clean_line
+from builder.text import UNSAFE, clean_line
 from tests.conftest import REPO, FakeEngine, ProjectFactory, fake_translation, run_cli, settings_for
 
 SHARED = "El perro come en la casa grande."
@@ -258,11 +258,13 @@ def test_review_with_a_fake_engine_that_fails_never_makes_machine_english_review
     assert any("perro" in text for batch in working.calls for text in batch)  # tried again
 
 
+# What an entry can hold: seeds, sidecars and translations are made safe before they become
+# entries (a bidi control such as U+202E never reaches one).
 ENTRY_TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")),
     min_size=1,
     max_size=60,
-).filter(lambda t: t.strip() and " ".join(t.split()) == t)
+).filter(lambda t: t.strip() and " ".join(t.split()) == t and not UNSAFE.search(t))
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
