@@ -188,7 +188,17 @@ def build(
 
         fresh = page_records(collection, changes, shared, memory)
         pages = {fresh[b.seed.name].page: renderer.briefing_page(b) for b in collection.briefings}
-        failed = collection.failed | discovery.refused
+        # A seed whose page's place holds a file the builder did not write fails like a
+        # seed with an error: that file is never overwritten.
+        taken = set(old.foreign(area, pages))
+        held = {
+            name: foreign_file(area, record.page, f"the briefing of {name}")
+            for name, record in fresh.items()
+            if record.page in taken
+        }
+        for name in held:
+            del pages[fresh.pop(name).page]
+        failed = collection.failed | discovery.refused | frozenset(held)
         records = standing_records(old, fresh, changes.reused, failed)
         new, list_pages = list_pages_of(
             settings, renderer, engine.info, old, area, records, shared, include_drafts
@@ -198,14 +208,28 @@ def build(
             discovery.problems,
             collection.problems,
             {name: record.warnings for name, record in changes.reused.items()},
+            held,
         )
         status = None
         if editors_page:
             errors = seed_errors(discovery, collection)
+            errors.update((name, problem.message) for name, problem in held.items())
             status = archive_status(new.records, errors, changed_at, machine_changes)
             pages[EDITORS_PAGE] = renderer.editors_page(status)
         if editors_page or EDITORS_PAGE in old.lists:  # kept until a build makes it again
             new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
+        made = {**(list_pages or {}), **{p: t for p, t in pages.items() if p == EDITORS_PAGE}}
+        if kept_out := old.foreign(area, made):
+            problems = (
+                *problems,
+                *(foreign_file(area, path, list_page_name(path)) for path in kept_out),
+            )
+            if EDITORS_PAGE in kept_out:
+                del pages[EDITORS_PAGE]
+            list_pages = {p: t for p, t in (list_pages or {}).items() if p not in kept_out}
+            # Not recorded, and the lists made again next time: once the file is moved away.
+            lists = tuple(path for path in new.lists if path not in kept_out)
+            new = Manifest(new.records, lists, "")
         written = apply(area, old.plan(area, new, pages, list_pages))
         problems = (*problems, *written.problems)
 
@@ -226,6 +250,26 @@ def build(
         removed=written.removed,
         seconds=time.perf_counter() - started,
     )
+
+
+def foreign_file(area: Path, relative: str, what: str) -> Problem:
+    """The problem of a file in the generated area that the builder did not write, standing
+    where it would write ``what``."""
+    return Problem(
+        area / relative,
+        f"is kept as it is: the builder did not write it, and {what} is not written in its "
+        "place until it is moved out of the generated area (or deleted, if it is an old "
+        "generated page) or the plugin's output_dir names a folder of the builder's own",
+    )
+
+
+def list_page_name(relative: str) -> str:
+    """What the list page at ``relative`` is, for a message."""
+    if relative == EDITORS_PAGE:
+        return "the editors' page"
+    if relative == FEED_NAME:
+        return "the feed"
+    return "a tag page" if relative.startswith("tags/") else "the briefings' index"
 
 
 def seed_errors(discovery: Discovery, collection: Collection) -> dict[str, str]:
@@ -551,6 +595,7 @@ def report_order(
     refused: Iterable[Problem],
     by_seed: Mapping[str, Iterable[Problem]],
     reused: Mapping[str, Iterable[Problem]],
+    held: Mapping[str, Problem] | None = None,
 ) -> tuple[Problem, ...]:
     """Every problem once: the builder's own files and the glossary first, then each seed's
     in name order."""
@@ -559,4 +604,6 @@ def report_order(
         seeds.setdefault(problem.path.name, []).append(problem)
     for name, problems in (*by_seed.items(), *reused.items()):
         seeds.setdefault(name, []).extend(problems)
+    for name, problem in (held or {}).items():
+        seeds.setdefault(name, []).append(problem)
     return (*general, *(p for name in sorted(seeds) for p in seeds[name]))

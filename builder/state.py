@@ -11,7 +11,9 @@ Anyone can change the manifest (a restored CI cache, a careless hand), so everyt
 back is checked before it steers a write or a delete: a record whose page is not a slug the
 builder could have made, or a list page outside the shapes the builder writes, is ignored
 with a warning; a file is only ever deleted inside the area, through real folders, and when
-it is a regular file the manifest says the builder wrote.
+it is a regular file the manifest says the builder wrote. A file the manifest does not record
+is never overwritten either (a page an editor put there, a folder named as ``output_dir``):
+see :meth:`Manifest.foreign`.
 """
 
 from __future__ import annotations
@@ -161,6 +163,9 @@ class Manifest:
     records: Mapping[str, PageRecord] = field(default_factory=dict)
     lists: tuple[str, ...] = ()  # index and tag pages and the feed, by path in the area
     lists_digest: str = ""  # of everything the list pages were made from
+    # A manifest was there but not all of it could be read: which files of the area the
+    # builder wrote cannot be told, so all of them count as its own (made again).
+    damaged: bool = False
 
     @classmethod
     def load(cls, area: Path) -> tuple[Manifest, list[Problem]]:
@@ -183,14 +188,15 @@ class Manifest:
                 "pages there; move it away and build again"
             )
         ignored = "; every page is made again and no page is removed"
+        damaged = cls(damaged=True)
         if info.st_size > MAX_MANIFEST_BYTES:
-            return cls(), [_warning(path, f"is too large to be the builder's{ignored}")]
+            return damaged, [_warning(path, f"is too large to be the builder's{ignored}")]
         try:
             data = json.loads(path.read_bytes())
         except (OSError, ValueError, RecursionError):
-            return cls(), [_warning(path, f"is not readable JSON{ignored}")]
+            return damaged, [_warning(path, f"is not readable JSON{ignored}")]
         if not isinstance(data, dict) or data.get("version") not in _READABLE_VERSIONS:
-            return cls(), [_warning(path, f"was written by another version{ignored}")]
+            return damaged, [_warning(path, f"was written by another version{ignored}")]
         version = int(data["version"])
         problems: list[Problem] = []
         records: dict[str, PageRecord] = {}
@@ -225,7 +231,49 @@ class Manifest:
                     _warning(path, f"list page {shorten(item, 60)} is not one the builder writes")
                 )
         digest = data.get("lists_digest" if version == 5 else "lists_key")
-        return cls(records, tuple(lists), digest if isinstance(digest, str) else ""), problems
+        return (
+            cls(
+                records,
+                tuple(lists),
+                digest if isinstance(digest, str) else "",
+                damaged=bool(problems),
+            ),
+            problems,
+        )
+
+    @property
+    def files(self) -> set[str]:
+        """The files this manifest says the builder wrote, by path in the area."""
+        return {record.page for record in self.records.values()} | set(self.lists)
+
+    def foreign(self, area: Path, pages: Mapping[str, str]) -> list[str]:
+        """The pages among ``pages`` (path -> text) whose place in ``area`` holds a regular
+        file the builder did not write, with other content: a page an editor wrote there,
+        or the files of a folder named as ``output_dir``. The builder never overwrites one
+        (identical content is taken over: nothing is lost). With a damaged manifest, what
+        the builder wrote cannot be told: every file counts as its own."""
+        if self.damaged:
+            return []
+        owned = self.files
+        found = []
+        for relative, text in sorted(pages.items()):
+            if relative in owned:
+                continue
+            path = area / relative
+            try:
+                info = path.lstat()
+            except OSError:
+                continue  # nothing there (or no folder yet): written as usual
+            if not stat.S_ISREG(info.st_mode):
+                continue  # a folder in the way is reported when writing; a link is replaced
+            data = text.encode("utf-8")
+            try:
+                if info.st_size == len(data) and read_regular(path) == data:
+                    continue
+            except InputError:
+                pass
+            found.append(relative)
+        return found
 
     def dump(self) -> str:
         data = {
@@ -302,7 +350,7 @@ class Manifest:
             for path in {record.page for record in self.records.values()} | set(self.lists)
             if path not in claimed and inside_area(area, path)
         )
-        old_files = {record.page for record in self.records.values()} | set(self.lists)
+        old_files = self.files
         interim = None
         if not set(pages) | set(list_pages or {}) <= old_files:
             records = dict(self.records)

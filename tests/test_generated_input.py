@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -342,3 +343,98 @@ def test_a_name_meant_as_a_seed_or_corrections_file_is_read_or_named(
     assert (message is None) == (read_as_seed or read_as_sidecar), (name, message)
     if message is not None:
         assert "rename it" in message
+
+
+# -- Files in the generated area that the builder did not write ------------------------------
+
+# Where a hand may leave a file in the area: the places of the builder's own pages (a seed's,
+# the index, the feed, a tag page, the editors' page) and places the builder never writes.
+HAND_PLACES = ["a.md", "zz-good.md", "index.md", "feed.xml", "editors.md", "tags/mar.md",
+               "page/2.md", "notas.md", "fotos/portada.md", ".oculto.md"]  # fmt: skip
+HAND_BYTES = st.sampled_from(
+    [b"# Mi p\xc3\xa1gina\n\nEscrita a mano.\n", b"", b"\x00\xff", b"---\ntitle: x\n---\n"]
+) | st.binary(max_size=60)
+SEED_A = "---\ndate: 2024-05-01\ntags: [mar]\n---\nEl mar.\nEl perro come en la casa.\n"
+
+
+def area_files(area: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(area).as_posix(): path.read_bytes()
+        for path in sorted(area.rglob("*"))
+        if path.is_file() and not path.name.startswith(".briefings")
+    }
+
+
+@settings(PROFILE, max_examples=40)
+@given(
+    hand=st.dictionaries(st.sampled_from(HAND_PLACES), HAND_BYTES, min_size=1, max_size=4),
+    built_before=st.booleans(),
+)
+def test_a_file_the_builder_did_not_write_is_never_overwritten(
+    hand: dict[str, bytes], built_before: bool
+) -> None:
+    """A folder chosen as output_dir, or a page an editor put in the area, keeps every byte;
+    each file standing where the builder would write is named; once it is moved away, the
+    next build writes exactly what a build without it writes."""
+    with (
+        mock.patch.dict(os.environ, {"SOURCE_DATE_EPOCH": "1717200000"}),
+        project_with({}) as project,
+    ):
+        settings_ = settings_for(project)
+        area = settings_.area
+        if built_before:  # the area is the builder's; the hand's files come later, where
+            # the manifest records none of its own (the others are its to overwrite)
+            for place in ("zz-good.md", "index.md", "feed.xml", "editors.md"):
+                hand.pop(place, None)
+            assume(hand)
+            build(settings_, engine=FakeEngine())
+        for place, data in hand.items():
+            (area / place).parent.mkdir(parents=True, exist_ok=True)
+            (area / place).write_bytes(data)
+        (project / "seeds" / "a.txt").write_text(SEED_A, encoding="utf-8")
+        report = build(settings_, engine=FakeEngine())
+
+        with project_with({}) as clean:  # what the builder writes when nothing is in the way
+            (clean / "seeds" / "a.txt").write_text(SEED_A, encoding="utf-8")
+            build(settings_for(clean), engine=FakeEngine())
+            expected = area_files(settings_for(clean).area)
+
+        got = area_files(area)
+        named = {p.path for p in report.problems if "did not write it" in p.message}
+        for place, data in hand.items():
+            assert got[place] == data, place  # every byte kept
+            in_the_way = place in expected and expected[place] != data
+            assert (area / place in named) == in_the_way, (place, report.problems)
+        for place in expected:  # the rest of the build went on
+            if place not in hand and not (place == "tags/mar.md" and "a.md" in hand):
+                assert place in got, place
+        for problem in report.problems:
+            assert_message_is_sane(str(problem).removeprefix(str(project)))
+
+        for place in hand:  # moved away: the next build writes what a clean one does
+            (area / place).unlink()
+        build(settings_, engine=FakeEngine())
+        assert area_files(area) == expected
+
+
+def test_own_pages_are_taken_over_without_a_manifest_and_remade_with_a_damaged_one() -> None:
+    """No manifest (deleted by hand): pages identical to what the builder writes are its own,
+    nothing is reported or rewritten. A damaged manifest cannot say which files are the
+    builder's: every page is made again, as the warning says."""
+    with project_with({b"a.txt": SEED_A.encode()}) as project:
+        settings_ = settings_for(project)
+        area = settings_.area
+        build(settings_, engine=FakeEngine())
+        before = {path: path.stat().st_mtime_ns for path in area.rglob("*.md")}
+        (area / ".briefings-manifest.json").unlink()
+        report = build(settings_, engine=FakeEngine())
+        assert not [p for p in report.problems if "did not write it" in p.message]
+        assert {path: path.stat().st_mtime_ns for path in area.rglob("*.md")} == before
+        assert not report.written or all(p.suffix != ".md" for p in report.written)
+
+        page = area / "a.md"
+        page.write_text("edited by hand\n", encoding="utf-8")
+        (area / ".briefings-manifest.json").write_text("{not json", encoding="utf-8")
+        report = build(settings_, engine=FakeEngine())
+        assert any("not readable JSON" in p.message for p in report.problems)
+        assert "El mar." in page.read_text(encoding="utf-8")
