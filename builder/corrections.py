@@ -36,7 +36,7 @@ from pathlib import Path
 from builder.errors import InputError, LocatedInputError, Problem
 from builder.files import read_text
 from builder.text import clean_line, shorten
-from builder.yamlfile import Comment, Document, flag, parse
+from builder.yamlfile import Comment, Document, cut_short_message, flag, parse
 
 SUFFIX = ".corrections.yml"
 MAX_BYTES = {"sidecar": 8 << 20, "memory": 64 << 20}  # about 25,000 and 200,000 pairs
@@ -207,6 +207,13 @@ def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[P
     if not isinstance(data, list):
         return [], [_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
     notes = _notes(document)
+    problems.extend(
+        Problem(
+            path, f"{cut_short_message(where[-1])} (the rest is kept as a note)", line, "warning"
+        )
+        for where, line in document.cut_short
+        if len(where) == 2 and where[1] in ("es", "en")
+    )
     entries: list[Entry] = []
     first_line: dict[str, int] = {}
     for index, item in enumerate(data):

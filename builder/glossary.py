@@ -20,7 +20,7 @@ from pathlib import Path
 from builder.errors import InputError, LocatedInputError, Problem
 from builder.files import read_text
 from builder.text import clean_line, shorten
-from builder.yamlfile import parse
+from builder.yamlfile import cut_short_message, parse
 
 GLOSSARY_KEYS = ("keep", "translate")
 
@@ -75,6 +75,10 @@ def load_glossary(path: Path | None) -> tuple[Glossary, list[Problem]]:
     except InputError as error:
         return Glossary(), [_error(path, str(error))]
     problems: list[Problem] = [replaced] if replaced else []
+    problems.extend(
+        Problem(path, cut_short_message(where[-1]), line, severity="warning")
+        for where, line in document.cut_short
+    )
     data = document.value
     if data is None:
         return Glossary(), problems

@@ -29,10 +29,11 @@ from builder.errors import InputError, LocatedInputError, Problem, SeedError, St
 from builder.files import describe_os_error, read_regular
 from builder.model import Paragraph, Seed, SeedMeta
 from builder.text import clean_line, describe_unsafe, is_name_safe, make_safe, shorten
-from builder.yamlfile import Document, flag, parse
+from builder.yamlfile import Document, cut_short_message, flag, parse
 
 SEED_SUFFIX = ".txt"
 META_KEYS = ("date", "source", "url", "author", "tags", "encoding", "draft")
+TEXT_KEYS = ("source", "author", "tags")  # a reader sees them as written
 DEFAULT_ENCODING = "utf-8"
 DEFAULT_MAX_BYTES = 1 << 20  # a long news article is 50 KB; a book is a mistake
 MAX_TAGS = 50
@@ -437,6 +438,10 @@ def split_front_matter(path: Path, lines: list[str]) -> FrontMatter:
         )
         for key in data
         if key not in META_KEYS
+    ) + tuple(
+        Problem(path, f"front matter: {cut_short_message(where[-1])}", line, severity="warning")
+        for where, line in document.cut_short
+        if where[0] in TEXT_KEYS  # a comment after a date or a flag is only a comment
     )
     return FrontMatter(data, document, end + 1, warnings)
 

@@ -68,6 +68,9 @@ class Document:
     lines: dict[KeyPath, int] = field(default_factory=dict)
     end_lines: dict[KeyPath, int] = field(default_factory=dict)  # text values (scalars) only
     comments: tuple[Comment, ...] = ()
+    # Unquoted text values with a comment right after them on their line: (path, line). An
+    # editor may have meant the rest as text (``en: Sun #2 shines`` reads as "Sun").
+    cut_short: tuple[tuple[KeyPath, int], ...] = ()
 
     def line(self, *path: str | int) -> int | None:
         """The line of the value at ``path`` (keys and list indexes), if known."""
@@ -115,7 +118,19 @@ def parse(text: str, *, first_line: int = 1) -> Document:
     except RecursionError:  # pragma: no cover - depth is bounded before this can happen
         raise LocatedInputError("is nested too deeply", None) from None
     comments = _comments(text, builder.spans, first_line)
-    return Document(builder.result, builder.lines, builder.end_lines, comments)
+    return Document(
+        builder.result, builder.lines, builder.end_lines, comments, tuple(builder.cut_short)
+    )
+
+
+def cut_short_message(key: str | int) -> str:
+    """What to tell an editor about a value in :attr:`Document.cut_short` (``key``: its key,
+    or its place in a list)."""
+    what = f"the value of '{shorten(key, 30)[1:-1]}'" if isinstance(key, str) else "a value"
+    return (
+        f"{what} ends where ' #' starts a YAML comment: the rest of the line is not part of "
+        "it; if it is, put the whole value in quotes"
+    )
 
 
 def _comments(text: str, spans: list[tuple[int, int]], first_line: int) -> tuple[Comment, ...]:
@@ -163,6 +178,7 @@ class _Builder:
         self.lines: dict[KeyPath, int] = {}
         self.end_lines: dict[KeyPath, int] = {}
         self.spans: list[tuple[int, int]] = []  # where each text value is in the text
+        self.cut_short: list[tuple[KeyPath, int]] = []
         self._resolver = Resolver()
 
     def _next_line(self, index: int) -> int:
@@ -215,10 +231,18 @@ class _Builder:
                 # A block of text ends at the start of the line after it.
                 last = int(end.line) - (1 if end.column == 0 and end.line > start.line else 0)
                 self.end_lines[path] = last + self.first_line
+                if event.style is None and event.value and self._just_added_a_value():
+                    rest = self.text[int(end.index) : self._next_line(int(end.index))]
+                    if rest.lstrip(" \t").startswith("#"):
+                        self.cut_short.append((path, int(end.line) + self.first_line))
         elif isinstance(event, events.SequenceStartEvent):
             self._open([], event)
         elif isinstance(event, events.MappingStartEvent):
             self._open({}, event)
+
+    def _just_added_a_value(self) -> bool:
+        """Whether the scalar just added is a value (not a mapping's key)."""
+        return not self.stack or self.pending_key[-1] is None
 
     def _scalar(self, event: events.ScalarEvent) -> str | None:
         value: str = event.value

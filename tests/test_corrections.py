@@ -3,11 +3,18 @@ when the Spanish changes; exported as TMX."""
 
 from __future__ import annotations
 
+import json
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from builder.build import build
 from builder.corrections import load_entries
+from builder.glossary import load_glossary
+from builder.seeds import SeedFile, read_seed
 from tests.conftest import FakeEngine, ProjectFactory, run_cli, settings_for
 
 SEED = "Título de prueba.\nEl perro come en la casa grande.\nLa ciudad celebra una fiesta.\n"
@@ -90,3 +97,57 @@ def test_export_tmx_includes_corrections(make_project: ProjectFactory) -> None:
     assert pairs[2] == {"es": "La ciudad celebra una fiesta.", "en": "The town is having a party."}
     origins = [unit.findtext("prop[@type='x-origin']") for unit in units]
     assert origins == ["machine", "machine", "reviewed"]
+
+
+# Text as an editor types it: words, '#' (hashtags, "No. #2"), ':' and quotes (inside: a
+# value that starts with a quote is one the editor quoted).
+TYPED = st.text(st.sampled_from("ab #:'\"é2-"), min_size=1, max_size=24).filter(
+    lambda t: t.strip() and "  " not in t and t == t.strip() and t[0] not in "'\""
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(en=TYPED, quoted=st.booleans())
+def test_an_english_cut_short_by_a_comment_is_never_silent(en: str, quoted: bool) -> None:
+    """Written plainly, ``en: Sun #2 shines`` is "Sun" and a comment: the English is read
+    whole, or the file is refused with its line, or a warning on that line says where the
+    comment cut it and what to do. In quotes it is always read whole."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.corrections.yml"
+        value = json.dumps(en, ensure_ascii=False) if quoted else en
+        path.write_text(f"- es: Sale el sol.\n  en: {value}\n", encoding="utf-8")
+        entries, problems = load_entries(path)
+        if quoted:
+            assert [e.en for e in entries] == [en] and problems == []
+            return
+        if entries and entries[0].en == en:
+            assert not [p for p in problems if "YAML comment" in p.message]
+            return
+        on_line = [p for p in problems if p.line == 2]
+        assert on_line or any(p.is_error for p in problems), (en, entries, problems)
+        if entries:  # read, but not whole: the warning says so
+            assert any("' #' starts a YAML comment" in p.message for p in on_line), problems
+            assert all(not p.is_error for p in problems)
+
+
+def test_a_comment_after_a_text_value_is_named_in_every_editors_file(tmp_path: Path) -> None:
+    memory = tmp_path / "memory.yml"
+    memory.write_text("- es: Sale el sol.\n  en: Sun #2 shines\n", encoding="utf-8")
+    entries, problems = load_entries(memory, "memory")
+    assert entries[0].en == "Sun" and entries[0].notes == ("2 shines",)  # nothing lost
+    assert [(p.line, p.severity) for p in problems] == [(2, "warning")]
+    assert "the value of 'en' ends where ' #' starts a YAML comment" in problems[0].message
+
+    glossary = tmp_path / "glossary.yml"
+    glossary.write_text("translate:\n  Casa Blanca: White #1 House\n", encoding="utf-8")
+    terms, problems = load_glossary(glossary)
+    assert terms.terms == {"Casa Blanca": "White"}
+    assert [(p.line, p.severity) for p in problems] == [(2, "warning")]
+
+    seed = tmp_path / "x.txt"
+    seed.write_text(
+        "---\ndate: 2024-05-01 # approx.\nauthor: Ana #Redacción\n---\nT.\nB.\n", encoding="utf-8"
+    )
+    _, warnings = read_seed(SeedFile(seed, "x"))
+    assert [(p.line, p.severity) for p in warnings] == [(3, "warning")]  # not the date's
+    assert "'author'" in warnings[0].message
