@@ -248,11 +248,16 @@ def main() -> int:
             wall = {kind: statistics.median(t.wall for t in times[kind]) for kind in KINDS}
             for kind in KINDS:
                 every = ", ".join(f"{t.cpu:.1f} ({t.wall:.1f})" for t in times[kind])
+                # Each build against the plain build of its own round, next to it in time:
+                # the machine's speed drifts over a run (by 50% here), a round's much less.
+                paired = [t.cpu / p.cpu for t, p in zip(times[kind], times["plain"], strict=True)]
                 print(
                     f"  {kind:>15}: CPU a page, least {least[kind] / size * 1000:4.2f} ms "
                     f"({least[kind] / least['plain']:.2f}x plain), "
                     f"median {median[kind] / size * 1000:4.2f} ms "
                     f"({median[kind] / median['plain']:.2f}x); "
+                    f"round by round {statistics.median(paired):.2f}x "
+                    f"({min(paired):.2f}-{max(paired):.2f}x); "
                     f"median wall {wall[kind] / wall['plain']:.2f}x; every build: {every}"
                 )
             for kind, (parsed, passed) in markdown_seconds(project).items():
