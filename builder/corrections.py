@@ -204,16 +204,15 @@ def load_entries(path: Path, kind: str = "sidecar") -> tuple[list[Entry], list[P
     data = document.value
     if data is None:
         return [], problems
-    if not isinstance(data, list):
-        return [], [_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1)]
-    notes = _notes(document)
     problems.extend(
-        Problem(
-            path, f"{cut_short_message(where[-1])} (the rest is kept as a note)", line, "warning"
-        )
+        Problem(path, f"{cut_short_message(where)} (the rest is kept as a note)", line, "warning")
         for where, line in document.cut_short
-        if len(where) == 2 and where[1] in ("es", "en")
+        if len(where) == 2 and where[1] in ("es", "en", "origin")
     )
+    if not isinstance(data, list):
+        problems.append(_error(path, "must be a list of '- es: ...' / '  en: ...' entries", 1))
+        return [], problems
+    notes = _notes(document)
     entries: list[Entry] = []
     first_line: dict[str, int] = {}
     for index, item in enumerate(data):

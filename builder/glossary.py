@@ -76,14 +76,15 @@ def load_glossary(path: Path | None) -> tuple[Glossary, list[Problem]]:
         return Glossary(), [_error(path, str(error))]
     problems: list[Problem] = [replaced] if replaced else []
     problems.extend(
-        Problem(path, cut_short_message(where[-1]), line, severity="warning")
+        Problem(path, cut_short_message(where), line, severity="warning")
         for where, line in document.cut_short
     )
     data = document.value
     if data is None:
         return Glossary(), problems
     if not isinstance(data, dict):
-        return Glossary(), [_error(path, "must have 'keep:' and/or 'translate:' sections", 1)]
+        problems.append(_error(path, "must have 'keep:' and/or 'translate:' sections", 1))
+        return Glossary(), problems
     for key in data:
         if key not in GLOSSARY_KEYS:
             problems.append(

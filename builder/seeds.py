@@ -439,9 +439,9 @@ def split_front_matter(path: Path, lines: list[str]) -> FrontMatter:
         for key in data
         if key not in META_KEYS
     ) + tuple(
-        Problem(path, f"front matter: {cut_short_message(where[-1])}", line, severity="warning")
+        Problem(path, f"front matter: {cut_short_message(where)}", line, severity="warning")
         for where, line in document.cut_short
-        if where[0] in TEXT_KEYS  # a comment after a date or a flag is only a comment
+        if where[:1] and where[0] in TEXT_KEYS  # after a date or a flag: only a comment
     )
     return FrontMatter(data, document, end + 1, warnings)
 

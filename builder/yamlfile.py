@@ -123,9 +123,10 @@ def parse(text: str, *, first_line: int = 1) -> Document:
     )
 
 
-def cut_short_message(key: str | int) -> str:
-    """What to tell an editor about a value in :attr:`Document.cut_short` (``key``: its key,
-    or its place in a list)."""
+def cut_short_message(path: KeyPath) -> str:
+    """What to tell an editor about a value in :attr:`Document.cut_short` (``path``: its keys
+    and places in lists; empty for a file that is one value)."""
+    key = path[-1] if path else None
     what = f"the value of '{shorten(key, 30)[1:-1]}'" if isinstance(key, str) else "a value"
     return (
         f"{what} ends where ' #' starts a YAML comment: the rest of the line is not part of "
@@ -221,7 +222,8 @@ class _Builder:
                 self._line(event),
             )
         if isinstance(event, events.ScalarEvent):
-            path = self._add(self._scalar(event), event)
+            value = self._scalar(event)
+            path = self._add(value, event)
             start, end = event.start_mark, event.end_mark
             if start is not None and end is not None:
                 begin = int(start.index)
@@ -231,7 +233,8 @@ class _Builder:
                 # A block of text ends at the start of the line after it.
                 last = int(end.line) - (1 if end.column == 0 and end.line > start.line else 0)
                 self.end_lines[path] = last + self.first_line
-                if event.style is None and event.value and self._just_added_a_value():
+                # Not for an empty value or a null ('~'): nothing of the text was cut.
+                if event.style is None and value and self._just_added_a_value():
                     rest = self.text[int(end.index) : self._next_line(int(end.index))]
                     if rest.lstrip(" \t").startswith("#"):
                         self.cut_short.append((path, int(end.line) + self.first_line))

@@ -144,10 +144,20 @@ def test_a_comment_after_a_text_value_is_named_in_every_editors_file(tmp_path: P
     assert terms.terms == {"Casa Blanca": "White"}
     assert [(p.line, p.severity) for p in problems] == [(2, "warning")]
 
+    glossary.write_text("keep # the words to keep\n", encoding="utf-8")  # one value
+    terms, problems = load_glossary(glossary)
+    assert [(p.line, p.severity) for p in problems] == [(1, "warning"), (1, "error")]
+
     seed = tmp_path / "x.txt"
     seed.write_text(
-        "---\ndate: 2024-05-01 # approx.\nauthor: Ana #Redacción\n---\nT.\nB.\n", encoding="utf-8"
+        "---\ndate: 2024-05-01 # approx.\nauthor: Ana #Redacción\nsource: ~ # unknown\n---\n"
+        "T.\nB.\n",
+        encoding="utf-8",
     )
     _, warnings = read_seed(SeedFile(seed, "x"))
-    assert [(p.line, p.severity) for p in warnings] == [(3, "warning")]  # not the date's
-    assert "'author'" in warnings[0].message
+    assert [(p.line, p.severity) for p in warnings] == [(3, "warning")]  # not the date's, nor
+    assert "'author'" in warnings[0].message  # a null's: nothing of a text was cut there
+
+    memory.write_text("- es: Sale el sol.\n  en: Sun.\n  origin: Reuters #1 agency\n")
+    _, problems = load_entries(memory, "memory")
+    assert [(p.line, "'origin'" in p.message) for p in problems] == [(3, True)]

@@ -50,6 +50,7 @@ NASTY_SCALARS = [
     "{" * 300, "[a, [b, [c]]]", "{a: {b: {c: d}}}", "http://[::1", "javascript:alert(1)",
     "https://ok.example/a?b=c", "\x0b", "\ufffe", "\u2028", "\x1b[2J", "<script>", "{{ 7*7 }}",
     "'" + "x" * 3000 + "'", "? complex", "- item", "---", "...", "%YAML 1.1", "@at", "`tick",
+    "Ana #2", "~ # unknown", "[a, b] # c", "a #b\n  c", "# only",
 ]  # fmt: skip
 KEYS = ["date", "source", "url", "author", "tags", "encoding", "draft", "title", "1", "? [a]"]
 
@@ -95,6 +96,9 @@ SIDECAR_PIECES = [
     "\t- es: x\n", "- es: \x0b\n  en: y\n", "- es: \ufffe\n  en: y\n", "---\n", "...\n",
     "keep:\n  - Kim\n", "translate:\n  OTAN: NATO\n", "translate:\n  - a\n", "keep: *x\n",
     "keep: [" * 100 + "\n", "translate: {a: " * 50 + "\n", "\x00\x01\x02", "\xff\xfe",
+    # Comments after values, after nothing, after a file that is one value
+    "keep # words\n", "x #y\n", " # c\n", "- a #b\n", "  en: y #z\n", "~ # n\n",
+    "  origin: a #b\n", "- es: x #y\n  en: z # w\n", "translate:\n  a: b #c\n",
 ]  # fmt: skip
 
 
@@ -350,7 +354,8 @@ def test_a_name_meant_as_a_seed_or_corrections_file_is_read_or_named(
 # Where a hand may leave a file in the area: the places of the builder's own pages (a seed's,
 # the index, the feed, a tag page, the editors' page) and places the builder never writes.
 HAND_PLACES = ["a.md", "zz-good.md", "index.md", "feed.xml", "editors.md", "tags/mar.md",
-               "page/2.md", "notas.md", "fotos/portada.md", ".oculto.md"]  # fmt: skip
+               "page/2.md", "notas.md", "fotos/portada.md", ".oculto.md", ".notas.tmp",
+               "tags/.borrador.tmp"]  # fmt: skip
 HAND_BYTES = st.sampled_from(
     [b"# Mi p\xc3\xa1gina\n\nEscrita a mano.\n", b"", b"\x00\xff", b"---\ntitle: x\n---\n"]
 ) | st.binary(max_size=60)
@@ -368,14 +373,16 @@ def area_files(area: Path) -> dict[str, bytes]:
 @settings(PROFILE, max_examples=40)
 @given(
     hand=st.dictionaries(st.sampled_from(HAND_PLACES), HAND_BYTES, min_size=1, max_size=4),
+    links=st.sets(st.sampled_from(HAND_PLACES), max_size=2),
     built_before=st.booleans(),
 )
 def test_a_file_the_builder_did_not_write_is_never_overwritten(
-    hand: dict[str, bytes], built_before: bool
+    hand: dict[str, bytes], links: set[str], built_before: bool
 ) -> None:
-    """A folder chosen as output_dir, or a page an editor put in the area, keeps every byte;
-    each file standing where the builder would write is named; once it is moved away, the
-    next build writes exactly what a build without it writes."""
+    """A folder chosen as output_dir, or a page an editor put in the area (a file, or a link
+    to one of theirs), keeps every byte; each one standing where the builder would write is
+    named; once it is moved away, the next build writes exactly what a build without it
+    writes."""
     with (
         mock.patch.dict(os.environ, {"SOURCE_DATE_EPOCH": "1717200000"}),
         project_with({}) as project,
@@ -388,9 +395,15 @@ def test_a_file_the_builder_did_not_write_is_never_overwritten(
                 hand.pop(place, None)
             assume(hand)
             build(settings_, engine=FakeEngine())
-        for place, data in hand.items():
+        mine = project / "mine"  # an editor's own files, outside the area
+        for n, (place, data) in enumerate(hand.items()):
             (area / place).parent.mkdir(parents=True, exist_ok=True)
-            (area / place).write_bytes(data)
+            if place in links:
+                mine.mkdir(exist_ok=True)
+                (mine / str(n)).write_bytes(data)
+                (area / place).symlink_to(mine / str(n))
+            else:
+                (area / place).write_bytes(data)
         (project / "seeds" / "a.txt").write_text(SEED_A, encoding="utf-8")
         report = build(settings_, engine=FakeEngine())
 
@@ -401,13 +414,19 @@ def test_a_file_the_builder_did_not_write_is_never_overwritten(
 
         got = area_files(area)
         named = {p.path for p in report.problems if "did not write it" in p.message}
+        # What this build writes: a clean build's files, but a tag page only of a seed whose
+        # page is written (a hand's a.md is never the page the builder makes).
+        writes = set(expected) - ({"tags/mar.md"} if "a.md" in hand else set())
         for place, data in hand.items():
             assert got[place] == data, place  # every byte kept
-            in_the_way = place in expected and expected[place] != data
+            assert (area / place).is_symlink() == (place in links), place  # a link stays one
+            in_the_way = place in writes and (expected[place] != data or place in links)
             assert (area / place in named) == in_the_way, (place, report.problems)
-        for place in expected:  # the rest of the build went on
-            if place not in hand and not (place == "tags/mar.md" and "a.md" in hand):
-                assert place in got, place
+        held = {seed for seed in ("a", "zz-good") if area / f"{seed}.md" in named}
+        rebuilt = ({"a"} if built_before else {"a", "zz-good"}) - held
+        assert f"({len(rebuilt)} rebuilt)" in report.summary()  # a held page is not one
+        for place in writes - set(hand):  # the rest of the build went on
+            assert place in got, place
         for problem in report.problems:
             assert_message_is_sane(str(problem).removeprefix(str(project)))
 
