@@ -69,6 +69,7 @@ class BuildReport:
     problems: tuple[Problem, ...]  # every problem, each once, in a stable order
     reused: int  # briefings whose inputs had not changed: not even read again
     skipped: int = 0  # seeds not built this time (their last good page, if any, stays)
+    held: int = 0  # of those, made but not written: a file the builder did not write is there
     drafts: tuple[str, ...] = ()  # pages in the area that must not be published
     records: Mapping[str, PageRecord] = field(default_factory=dict)  # by seed, as now written
     status: ArchiveStatus | None = None  # the state of the archive, as the editors' page shows
@@ -98,7 +99,7 @@ class BuildReport:
         c = self.collection
         total = self.briefings
         parts = [
-            f"{counted(total, 'briefing')} ({len(c.briefings)} rebuilt)",
+            f"{counted(total, 'briefing')} ({len(c.briefings) - self.held} rebuilt)",
             f"{counted(c.segments, 'segment')} ({c.translated} translated, "
             f"{c.from_cache} from cache)",
             f"{counted(len(self.written), 'file')} written, {self.unchanged} unchanged",
@@ -238,8 +239,16 @@ def build(
         problems,
         reused=len(changes.reused),
         skipped=len(failed),
+        held=len(held),
+        # The editors' page is never published; a page of that name the builder did not
+        # write (held above) is an editor's, and is.
         drafts=tuple(
-            sorted({EDITORS_PAGE, *(r.page for r in new.records.values() if r.entry.draft)})
+            sorted(
+                {
+                    *(page for page in new.lists if page == EDITORS_PAGE),
+                    *(r.page for r in new.records.values() if r.entry.draft),
+                }
+            )
         ),
         records=new.records,
         status=status,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -21,6 +22,9 @@ from builder.text import describe_unsafe, make_safe
 # Temporary files are short names, so that a long target name never makes one too long.
 TEMP_PREFIX = ".tmp-"
 TEMP_SUFFIX = ".briefings"
+# The temporary names older versions used (mkstemp's, beside the file they became): only these
+# are theirs, not any '.*.tmp' an editor keeps in the area.
+_OLD_TEMP_NAME = re.compile(r"\..+\.(?:md|xml|json)\.[a-z0-9_]{8}\.tmp")
 
 _KINDS = {
     stat.S_IFDIR: "a folder",
@@ -223,8 +227,9 @@ def remove_leftovers(folder: Path) -> None:
     with contextlib.suppress(OSError):
         for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
             remove_file(leftover)
-        for leftover in folder.glob(".*.tmp"):  # the name older versions used
-            remove_file(leftover)
+        for leftover in folder.glob(".*.tmp"):
+            if _OLD_TEMP_NAME.fullmatch(leftover.name):
+                remove_file(leftover)
 
 
 def ensure_folder(root: Path, relative: Path) -> Path:

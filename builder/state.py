@@ -163,9 +163,11 @@ class Manifest:
     records: Mapping[str, PageRecord] = field(default_factory=dict)
     lists: tuple[str, ...] = ()  # index and tag pages and the feed, by path in the area
     lists_digest: str = ""  # of everything the list pages were made from
-    # A manifest was there but not all of it could be read: which files of the area the
-    # builder wrote cannot be told, so all of them count as its own (made again).
+    # A manifest was there but could not be read: which files of the area the builder
+    # wrote cannot be told, so all of them count as its own (made again).
     damaged: bool = False
+    # The pages of records that could not be read: the builder's, made again.
+    doubtful: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, area: Path) -> tuple[Manifest, list[Problem]]:
@@ -187,7 +189,7 @@ class Manifest:
                 f"{str(path)!r} is not a file: the builder keeps its record of the generated "
                 "pages there; move it away and build again"
             )
-        ignored = "; every page is made again and no page is removed"
+        ignored = "; every page is made again, over any file in its place, and no page is removed"
         damaged = cls(damaged=True)
         if info.st_size > MAX_MANIFEST_BYTES:
             return damaged, [_warning(path, f"is too large to be the builder's{ignored}")]
@@ -201,6 +203,7 @@ class Manifest:
         problems: list[Problem] = []
         records: dict[str, PageRecord] = {}
         pages: set[str] = set()  # one record a page
+        doubtful: set[str] = set()
         raw_records = data.get("records")
         for name, raw in (raw_records if isinstance(raw_records, dict) else {}).items():
             try:
@@ -214,6 +217,8 @@ class Manifest:
                 records[name] = record
                 pages.add(record.page)
             except (ValueError, TypeError) as error:
+                if _is_seed_name(name):
+                    doubtful.add(f"{slug_for(Path(name).stem)}.md")
                 problems.append(
                     _warning(
                         path,
@@ -236,7 +241,7 @@ class Manifest:
                 records,
                 tuple(lists),
                 digest if isinstance(digest, str) else "",
-                damaged=bool(problems),
+                doubtful=frozenset(doubtful),
             ),
             problems,
         )
@@ -247,14 +252,15 @@ class Manifest:
         return {record.page for record in self.records.values()} | set(self.lists)
 
     def foreign(self, area: Path, pages: Mapping[str, str]) -> list[str]:
-        """The pages among ``pages`` (path -> text) whose place in ``area`` holds a regular
-        file the builder did not write, with other content: a page an editor wrote there,
-        or the files of a folder named as ``output_dir``. The builder never overwrites one
-        (identical content is taken over: nothing is lost). With a damaged manifest, what
-        the builder wrote cannot be told: every file counts as its own."""
+        """The pages among ``pages`` (path -> text) whose place in ``area`` holds a file the
+        builder did not write (or a link, or a pipe), unless it is a regular file with the
+        same content, which is taken over (nothing is lost): a page an editor wrote there,
+        the files of a folder named as ``output_dir``. The builder never overwrites one.
+        With an unreadable manifest, what the builder wrote cannot be told: every file
+        counts as its own, and so does the page of a record that could not be read."""
         if self.damaged:
             return []
-        owned = self.files
+        owned = self.files | self.doubtful
         found = []
         for relative, text in sorted(pages.items()):
             if relative in owned:
@@ -264,8 +270,11 @@ class Manifest:
                 info = path.lstat()
             except OSError:
                 continue  # nothing there (or no folder yet): written as usual
-            if not stat.S_ISREG(info.st_mode):
-                continue  # a folder in the way is reported when writing; a link is replaced
+            if stat.S_ISDIR(info.st_mode):
+                continue  # reported when writing (a folder in the way)
+            if not stat.S_ISREG(info.st_mode):  # a link, a pipe: never read, never replaced
+                found.append(relative)
+                continue
             data = text.encode("utf-8")
             try:
                 if info.st_size == len(data) and read_regular(path) == data:

@@ -947,3 +947,48 @@ def test_a_tampered_record_never_claims_another_seeds_page(make_project: Project
     index = (settings.area / "index.md").read_text(encoding="utf-8")
     assert "NOT ALFA" not in index and "NOT BETA" not in index
     assert "Alfa título." in index and "Beta título." in index
+
+
+def test_an_editors_own_files_in_the_area_are_kept_and_published(
+    make_project: ProjectFactory,
+) -> None:
+    """Files an editor keeps in the generated area (or in a folder named as output_dir):
+    an 'editors.md' of theirs is their page, published like any other, not the builder's
+    serve-only page; a '.notas.tmp' is not a leftover of the builder's."""
+    project = make_project({"a.txt": "Alfa título.\nAlfa.\n"})
+    area = settings_for(project).area
+    area.mkdir(parents=True)
+    (area / "editors.md").write_text("# Our editors\n\nAna, Luis.\n", encoding="utf-8")
+    (area / ".notas.tmp").write_text("para mañana\n", encoding="utf-8")
+    result = run_mkdocs(project, fake=True)
+    assert result.returncode == 0, result.stderr
+    assert (area / "editors.md").read_text(encoding="utf-8") == "# Our editors\n\nAna, Luis.\n"
+    assert (area / ".notas.tmp").read_text(encoding="utf-8") == "para mañana\n"
+    assert "Our editors" in (project / "site/briefings/editors/index.html").read_text("utf-8")
+    assert (project / "site/briefings/a/index.html").is_file()
+
+
+def test_an_unreadable_record_vouches_only_for_its_own_page(make_project: ProjectFactory) -> None:
+    """A record that cannot be read makes its own page the builder's again (made again, as
+    its warning says); it does not turn off the protection of every other file in the area,
+    nor does a list entry the builder never writes."""
+    project = make_project({"a.txt": "Alfa título.\nAlfa.\n", "b.txt": "Beta título.\nBeta.\n"})
+    settings = settings_for(project)
+    build(settings, engine=FakeEngine())
+    path = manifest_of(project)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["records"]["b.txt"]["entry"]["date"] = "2024-13-45"
+    data["lists"].append("notas.md")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (settings.area / "b.md").write_text("old\n", encoding="utf-8")
+    (settings.area / "tags").mkdir(exist_ok=True)
+    (settings.area / "tags" / "rio.md").write_text("# Mi página del río\n", encoding="utf-8")
+    (project / "seeds" / "c.txt").write_text(
+        "---\ntags: [rio]\n---\nGamma título.\nGamma.\n", encoding="utf-8"
+    )
+    report = build(settings, engine=FakeEngine())
+    assert "Beta." in (settings.area / "b.md").read_text(encoding="utf-8")  # made again
+    assert (settings.area / "tags" / "rio.md").read_text(encoding="utf-8") == (
+        "# Mi página del río\n"
+    )
+    assert [p.path.name for p in report.problems if "did not write it" in p.message] == ["rio.md"]
