@@ -9,15 +9,17 @@ defusedxml refuses entity expansion and external references.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import os
+import re
 import stat
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -45,6 +47,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_UNIT_CHARS = 20_000  # a long paragraph; anything longer is not a translation unit
 # Inline elements whose content is the original document's markup, not text.
 _NATIVE_CODE = {"bpt", "ept", "ph", "it", "ut"}
+
+
+# The XML declaration's encoding, if the file starts with one (after a UTF-8 BOM, if any).
+_DECLARATION = re.compile(
+    rb"(?:\xef\xbb\xbf)?<\?xml[^>]{0,200}?\sencoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']"
+)
 
 
 class TmxError(BriefingError):
@@ -147,6 +155,7 @@ def read_tmx(path: Path) -> tuple[list[Unit], Skipped]:
             os.close(fd)
             raise TmxError(f"{str(path)!r} is not a regular file")
         with os.fdopen(fd, "rb") as handle:
+            _check_declared_encoding(handle, path)
             events = SafeET.iterparse(handle, events=("start", "end"))
             _, root = next(events)
             if root.tag != "tmx":
@@ -169,6 +178,41 @@ def read_tmx(path: Path) -> tuple[list[Unit], Skipped]:
             f"{str(path)!r} is not a TMX file this can read ({shorten(error, 100)[1:-1]})"
         ) from None
     return units, skipped
+
+
+def _check_declared_encoding(handle: BinaryIO, path: Path) -> None:
+    """Refuse a file whose first line declares a one-byte encoding (ISO-8859-1, cp1252)
+    while its bytes are UTF-8, as CAT tools and hand edits leave them: read as declared,
+    every accented letter would become two ('é' as 'Ã©') and be taken as reviewed English.
+    The file is read once more here, a chunk at a time; the handle is left at its start."""
+    declared = _DECLARATION.match(handle.read(512))
+    handle.seek(0)
+    if declared is None:
+        return
+    try:
+        name = codecs.lookup(declared.group(1).decode("ascii")).name
+    except LookupError:
+        return  # the parser says what is wrong with it
+    if name.startswith(("utf-", "utf_")):
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    wide = False
+    try:
+        while chunk := handle.read(1 << 20):
+            wide = wide or max(chunk) >= 0x80
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return  # not UTF-8: the declared encoding may well be right
+    finally:
+        handle.seek(0)
+    if wide:
+        raise TmxError(
+            f"{str(path)!r} says its text is {declared.group(1).decode('ascii')}, but its "
+            "bytes are UTF-8: read as declared, every accented letter would be garbled "
+            "('é' as 'Ã©'). Change encoding=\"...\" in its first line to encoding=\"UTF-8\" "
+            "and import it again"
+        )
 
 
 def _unit(tu: ET.Element, number: int) -> tuple[Unit | None, str, str]:

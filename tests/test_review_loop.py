@@ -29,6 +29,7 @@ from builder.corrections import (
 from builder.memory import NEAR_SCORE, Memory
 from builder.review import ReviewLine, dump, review
 from builder.text import UNSAFE, clean_line
+from builder.tmx import TmxError, read_tmx
 from tests.conftest import REPO, FakeEngine, ProjectFactory, fake_translation, run_cli, settings_for
 
 SHARED = "El perro come en la casa grande."
@@ -922,3 +923,54 @@ def test_near_matches_scored_by_length_window_are_those_of_all_keys(
         sentence_key(query), choices, scorer=fuzz.ratio, score_cutoff=NEAR_SCORE
     )
     assert [n.score for n in found] == ([best[1]] if best else [])
+
+
+LATIN_TEXT = st.text(st.sampled_from("abcñáéíóúü ÑÁÉ¿¡.,"), min_size=1, max_size=30).filter(
+    lambda t: t.strip() and " ".join(t.split()) == t
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    es=LATIN_TEXT,
+    en=LATIN_TEXT,
+    written=st.sampled_from(["utf-8", "iso-8859-1", "cp1252"]),
+    declared=st.sampled_from(["UTF-8", "utf-8", "ISO-8859-1", "latin-1", "windows-1252", None]),
+)
+def test_a_tmx_is_read_as_written_or_refused_never_garbled(
+    es: str, en: str, written: str, declared: str | None
+) -> None:
+    """Whatever encoding a TMX file declares and whatever its bytes are, its units are read
+    as the translator wrote them, or the file is refused with what to change: a file that
+    declares ISO-8859-1 with UTF-8 bytes never brings 'Ã©' into the memory."""
+    head = f'<?xml version="1.0" encoding="{declared}"?>\n' if declared else ""
+    body = (
+        f'{head}<tmx version="1.4"><header srclang="es"/><body><tu>'
+        f'<tuv xml:lang="es"><seg>{es}</seg></tuv><tuv xml:lang="en"><seg>{en}</seg></tuv>'
+        "</tu></body></tmx>\n"
+    )
+    text = es + en
+    as_utf8 = declared is None or declared.lower() == "utf-8"
+    correct = text.isascii() or as_utf8 == (written == "utf-8")
+    # One-byte text whose bytes also happen to be UTF-8 ('Ñ¡' is D1 A1, U+0461): no reader
+    # can tell which was meant.
+    ambiguous = written != "utf-8" and not text.isascii() and _is_utf8(text.encode(written))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.tmx"
+        path.write_bytes(body.encode(written))
+        try:
+            units, _ = read_tmx(path)
+        except TmxError as error:
+            assert "t.tmx" in str(error)
+            assert not correct or ambiguous, str(error)  # a right declaration is read
+            return
+        if not ambiguous:
+            assert [(u.es, u.en) for u in units] == [(es, en)]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
