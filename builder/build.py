@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from builder.cache import TranslationCache
@@ -25,6 +26,7 @@ from builder.glossary import Glossary, load_glossary
 from builder.lock import build_lock
 from builder.memory import Memory, key_hash, load_memory
 from builder.model import AlignedSegment, Briefing, EngineInfo, Segment, Translation
+from builder.pages import Pages
 from builder.protect import Protector, acronyms
 from builder.render import EDITORS_PAGE, IndexEntry, Renderer
 from builder.seeds import Discovery, SeedFile, discover
@@ -188,7 +190,9 @@ def build(
             cache_problems = tuple(cache.problems)
 
         fresh = page_records(collection, changes, shared, memory)
-        pages = {fresh[b.seed.name].page: renderer.briefing_page(b) for b in collection.briefings}
+        pages = Pages()
+        for briefing in collection.briefings:
+            pages.make(fresh[briefing.seed.name].page, partial(renderer.briefing_page, briefing))
         # A seed whose page's place holds a file the builder did not write fails like a
         # seed with an error: that file is never overwritten.
         taken = set(old.foreign(area, pages))
@@ -219,7 +223,9 @@ def build(
             pages[EDITORS_PAGE] = renderer.editors_page(status)
         if editors_page or EDITORS_PAGE in old.lists:  # kept until a build makes it again
             new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
-        made = {**(list_pages or {}), **{p: t for p, t in pages.items() if p == EDITORS_PAGE}}
+        made = dict(list_pages or {})
+        if EDITORS_PAGE in pages:
+            made[EDITORS_PAGE] = pages[EDITORS_PAGE]  # a text already made, set above
         if kept_out := old.foreign(area, made):
             problems = (
                 *problems,

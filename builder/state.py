@@ -36,6 +36,7 @@ from builder.files import read_regular
 from builder.glossary import Glossary
 from builder.memory import Memory
 from builder.model import EngineInfo
+from builder.pages import Pages
 from builder.render import BRIEFING_TEMPLATE, INDEX_TEMPLATE, IndexEntry
 from builder.seeds import SLUG, SeedFile, slug_for
 from builder.text import clean_line, is_name_safe, shorten
@@ -262,7 +263,7 @@ class Manifest:
             return []
         owned = self.files | self.doubtful
         found = []
-        for relative, text in sorted(pages.items()):
+        for relative in sorted(pages):  # a page's text is made only if a file is there
             if relative in owned:
                 continue
             path = area / relative
@@ -275,7 +276,7 @@ class Manifest:
             if not stat.S_ISREG(info.st_mode):  # a link, a pipe: never read, never replaced
                 found.append(relative)
                 continue
-            data = text.encode("utf-8")
+            data = pages[relative].encode("utf-8")
             try:
                 if info.st_size == len(data) and read_regular(path) == data:
                     continue
@@ -368,8 +369,13 @@ class Manifest:
                     records.setdefault(name, replace(record, digest=""))
             lists = tuple(sorted(set(self.lists) | set(new.lists)))
             interim = Manifest(records, lists, "").dump()
-        writes = sorted(pages.items()) + sorted((list_pages or {}).items())
-        return WritePlan(tuple(writes), tuple(remove), interim, new.dump())
+        writes = (*sorted(pages), *sorted(list_pages or {}))
+        texts = Pages()
+        for path in pages:
+            texts.make(path, functools.partial(pages.__getitem__, path))
+        for path, text in (list_pages or {}).items():
+            texts[path] = text
+        return WritePlan(writes, texts, tuple(remove), interim, new.dump())
 
 
 @dataclass(frozen=True)
@@ -386,7 +392,8 @@ class Changes:
 class WritePlan:
     """Files to write and remove in the area, in order, and the manifest around them."""
 
-    writes: tuple[tuple[str, str], ...]  # (path in the area, text)
+    writes: tuple[str, ...]  # paths in the area
+    texts: Mapping[str, str]  # their texts, each made when it is asked for (builder/pages.py)
     remove: tuple[str, ...]
     interim: str | None  # the manifest to write first, when new files appear
     manifest: str  # the manifest to write last

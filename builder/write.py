@@ -32,7 +32,7 @@ def apply(area: Path, plan: WritePlan) -> WriteResult:
     written: list[Path] = []
     unchanged = 0
     problems = []
-    for relative, text in plan.writes:
+    for relative in plan.writes:
         blocker = _in_the_way(area, PurePosixPath(relative))
         if blocker is not None:
             problems.append(
@@ -48,7 +48,7 @@ def apply(area: Path, plan: WritePlan) -> WriteResult:
             remove_leftovers(folder)  # of a build killed while writing there
             cleaned.add(folder)
         path = folder / PurePosixPath(relative).name
-        if write_if_changed(path, text):
+        if write_if_changed(path, plan.texts[relative]):
             written.append(path)
         else:
             unchanged += 1
