@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO
-
+# Not from conftest: the benchmarks use these helpers too, where pytest need not be installed.
+REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"  # screenshots, for people to look at
 # Debian's Chromium, headless, with nothing reaching for the network on its own (this
