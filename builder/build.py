@@ -223,20 +223,8 @@ def build(
             pages[EDITORS_PAGE] = renderer.editors_page(status)
         if editors_page or EDITORS_PAGE in old.lists:  # kept until a build makes it again
             new = Manifest(new.records, tuple(sorted({*new.lists, EDITORS_PAGE})), new.lists_digest)
-        made = dict(list_pages or {})
-        if EDITORS_PAGE in pages:
-            made[EDITORS_PAGE] = pages[EDITORS_PAGE]  # a text already made, set above
-        if kept_out := old.foreign(area, made):
-            problems = (
-                *problems,
-                *(foreign_file(area, path, list_page_name(path)) for path in kept_out),
-            )
-            if EDITORS_PAGE in kept_out:
-                del pages[EDITORS_PAGE]
-            list_pages = {p: t for p, t in (list_pages or {}).items() if p not in kept_out}
-            # Not recorded, and the lists made again next time: once the file is moved away.
-            lists = tuple(path for path in new.lists if path not in kept_out)
-            new = Manifest(new.records, lists, "")
+        new, list_pages, held_lists = hold_list_pages(area, old, new, pages, list_pages)
+        problems = (*problems, *held_lists)
         written = apply(area, old.plan(area, new, pages, list_pages))
         problems = (*problems, *written.problems)
 
@@ -250,10 +238,8 @@ def build(
         # write (held above) is an editor's, and is.
         drafts=tuple(
             sorted(
-                {
-                    *(page for page in new.lists if page == EDITORS_PAGE),
-                    *(r.page for r in new.records.values() if r.entry.draft),
-                }
+                {EDITORS_PAGE} & {*new.lists}
+                | {r.page for r in new.records.values() if r.entry.draft}
             )
         ),
         records=new.records,
@@ -265,6 +251,26 @@ def build(
         removed=written.removed,
         seconds=time.perf_counter() - started,
     )
+
+
+def hold_list_pages(
+    area: Path, old: Manifest, new: Manifest, pages: Pages, list_pages: dict[str, str] | None
+) -> tuple[Manifest, dict[str, str] | None, list[Problem]]:
+    """The list pages (and the editors' page, in ``pages``) that can be written: not those
+    whose place holds a file the builder did not write. Those are left out of the new
+    manifest, whose lists are then made again next build (once the file is moved away)."""
+    made = dict(list_pages or {})
+    if EDITORS_PAGE in pages:
+        made[EDITORS_PAGE] = pages[EDITORS_PAGE]  # a text already made
+    held = old.foreign(area, made)
+    if not held:
+        return new, list_pages, []
+    if EDITORS_PAGE in held:
+        del pages[EDITORS_PAGE]
+    kept = {path: text for path, text in (list_pages or {}).items() if path not in held}
+    lists = tuple(path for path in new.lists if path not in held)
+    problems = [foreign_file(area, path, list_page_name(path)) for path in held]
+    return Manifest(new.records, lists, ""), kept, problems
 
 
 def foreign_file(area: Path, relative: str, what: str) -> Problem:
