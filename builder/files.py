@@ -106,6 +106,16 @@ def _size(count: int) -> str:
     return f"{count / 1024:.0f} KB"
 
 
+def holds(path: Path, info: os.stat_result, data: bytes) -> bool:
+    """Whether ``path`` (``info``: its ``lstat``) is a regular file holding exactly ``data``."""
+    if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        return False
+    try:
+        return read_regular(path) == data
+    except InputError:
+        return False
+
+
 def write_if_changed(
     path: Path, data: str | bytes, *, durable: bool = True, published: bool = True
 ) -> bool:
@@ -124,12 +134,8 @@ def write_if_changed(
         info = None
     except OSError as error:
         raise OutputError(f"cannot read {str(path)!r}: {error.strerror}") from None
-    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size == len(data):
-        try:
-            if read_regular(path) == data:
-                return False
-        except InputError:
-            pass
+    if info is not None and holds(path, info, data):
+        return False
     # A file that was there keeps its permissions (an editor's 0600 stays 0600).
     mode = stat.S_IMODE(info.st_mode) if info is not None and stat.S_ISREG(info.st_mode) else 0o644
     try:

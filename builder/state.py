@@ -32,7 +32,7 @@ from typing import Any
 from builder.config import Settings
 from builder.corrections import sidecar_for
 from builder.errors import InputError, Problem, StateError
-from builder.files import read_regular
+from builder.files import holds, read_regular
 from builder.glossary import Glossary
 from builder.memory import Memory
 from builder.model import EngineInfo
@@ -273,16 +273,10 @@ class Manifest:
                 continue  # nothing there (or no folder yet): written as usual
             if stat.S_ISDIR(info.st_mode):
                 continue  # reported when writing (a folder in the way)
-            if not stat.S_ISREG(info.st_mode):  # a link, a pipe: never read, never replaced
+            # A link or a pipe is never read (nor replaced); a regular file only if it is
+            # the page as the builder would write it.
+            if not holds(path, info, pages[relative].encode("utf-8")):
                 found.append(relative)
-                continue
-            data = pages[relative].encode("utf-8")
-            try:
-                if info.st_size == len(data) and read_regular(path) == data:
-                    continue
-            except InputError:
-                pass
-            found.append(relative)
         return found
 
     def dump(self) -> str:
@@ -355,12 +349,10 @@ class Manifest:
         written, so that a build killed midway still knows, next time, which files are its.
         """
         claimed = {record.page for record in new.records.values()} | set(new.lists)
-        remove = sorted(
-            path
-            for path in {record.page for record in self.records.values()} | set(self.lists)
-            if path not in claimed and inside_area(area, path)
-        )
         old_files = self.files
+        remove = sorted(
+            path for path in old_files if path not in claimed and inside_area(area, path)
+        )
         interim = None
         if not set(pages) | set(list_pages or {}) <= old_files:
             records = dict(self.records)
@@ -373,8 +365,7 @@ class Manifest:
         texts = Pages()
         for path in pages:
             texts.make(path, functools.partial(pages.__getitem__, path))
-        for path, text in (list_pages or {}).items():
-            texts[path] = text
+        texts.update(list_pages or {})
         return WritePlan(writes, texts, tuple(remove), interim, new.dump())
 
 
