@@ -103,8 +103,8 @@ class BriefingsConfig(base.Config):
     request_timeout = _Number(default=30, minimum=1, unit=" s")
     retry_seconds = _Number(default=60, minimum=0, unit=" s")
     lock_wait = _Number(default=300, minimum=0, unit=" s")
-    search = c.Type(bool, default=True)  # a Pagefind index of the briefings (builder/search.py)
-    search_shard_size = _Number(default=500, minimum=1)  # briefings per Pagefind run
+    search = c.Type(bool, default=True)  # the briefings' search index (builder/search.py)
+    search_shard_size = _Number(default=500, minimum=1)  # briefings per shard of the search index
     # Generated pages skip Python-Markdown's re-parse of their body (same bytes, less time).
     passthrough = c.Type(bool, default=True)
 

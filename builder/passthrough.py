@@ -73,7 +73,7 @@ _FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
 _ENTITY = r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
 _RAW_TEXT = r"(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)"
 _VALUE = rf'"(?:[^"<>&{_FORBIDDEN}]|{_ENTITY})*"'
-# Attributes with a value, or without one (data-pagefind-body) but never a bare id or name:
+# Attributes with a value, or without one (data-search-body) but never a bare id or name:
 # MkDocs would take that for an anchor named None.
 _ATTRIBUTES = rf"(?: (?:[a-z][a-z0-9-]*={_VALUE}|(?!(?:id|name)[ >])[a-z][a-z0-9-]*))*"
 _START = rf"<(?!{_RAW_TEXT}[ >])[a-z][a-z0-9]*{_ATTRIBUTES}>"

@@ -1,26 +1,23 @@
-"""Search: a Pagefind index of the briefings, built while MkDocs renders the pages.
+"""Search: an index of the briefings of its own, built while MkDocs renders the pages.
 
 Readers fetch nothing of it until they search, and then only the chunks their words need.
 
-- One index per language, so that each language has its own stemmer: ``es`` holds the Spanish
-  text of every briefing, ``en`` the English. Pagefind gives a page a single language (its
-  ``<html lang>``), so each briefing is indexed twice, with the other language left out by
-  the ``lang`` attributes of the page's own elements.
-- Only pages that mark a search body (``data-pagefind-body``, the briefing template does) are
+- Both languages are indexed, each with its own stemmer (``builder/search_text.py``); the
+  files of the index are described in ``builder/search_index.py``.
+- Only pages that mark a search body (``data-search-body``, the briefing template does) are
   indexed: the index and tag pages list briefings, they are not answers to a search.
-- The briefings are indexed in shards of at most ``SHARD_SIZE``. Pagefind holds everything it
-  indexes in memory (about 180 kB a briefing and language here), so one shard at a time keeps
-  the build within its memory budget; the browser merges the shards of a language.
-- MkDocs renders on one core. Each shard is handed to Pagefind, in a thread of its own, as soon
-  as its last page is rendered, so most of the indexing overlaps with the rendering.
-- A shard whose pages did not change is not indexed again: its bundles are kept in the cache
+- The briefings are indexed in shards of at most ``SHARD_SIZE``. MkDocs renders on one core:
+  each shard is handed to the indexer's own process (``builder/search_worker.py``) as soon
+  as its last page is rendered, so the indexing runs on another core while the rendering
+  goes on, and only the last shard is left when the last page is written.
+- A shard whose pages did not change is not indexed again: its files are kept in the cache
   (``builder/search_cache.py``), for the next build as for ``mkdocs serve --dirty``, which
   renders only the pages that changed and so keeps the preview's search complete.
 
 Published layout, in ``site_dir``::
 
-    pagefind/shards.json          {"version": 1, "shards": {"es": ["es/0/", ...], "en": [...]}}
-    pagefind/es/0/pagefind.js ... one Pagefind bundle per language and shard
+    bf-search/shards.json        {"version": 2, "shards": [["0/", digest], ...]}
+    bf-search/<shard>/...        one shard's index (``builder/search_index.py``)
 """
 
 from __future__ import annotations
@@ -34,12 +31,14 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from builder.errors import StateError
 from builder.lock import try_hold
@@ -51,74 +50,44 @@ from builder.search_cache import (
     shard_digest,
     write_atomically,
 )
-from builder.text import is_utf8
+from builder.search_index import CHUNK_BYTES, FORMAT_VERSION
+from builder.search_text import BODY_MARK, STEMMERS, TITLE_WEIGHT, is_searchable
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("es", "en")
-# At most this many briefings in one Pagefind run: about 100 MB of Pagefind's memory beside
-# MkDocs' own; more shards mean more (small) index chunks fetched by each search.
+__all__ = ["BODY_MARK", "SearchIndex", "SearchReport", "is_searchable"]
+
+# At most this many briefings in one shard: each query fetches a chunk of every shard, and a
+# shard's index is made on the other core while MkDocs renders the next one's pages.
 SHARD_SIZE = 500
-BUNDLE_DIR = "pagefind"
+BUNDLE_DIR = "bf-search"
 MANIFEST_NAME = "shards.json"
-MANIFEST_VERSION = 1
-BODY_MARK = "data-pagefind-body"
-RUN_TIMEOUT = 600  # seconds for one Pagefind run (a shard of one language takes about 1 s)
+MANIFEST_VERSION = 2
+RUN_TIMEOUT = 600  # seconds for one shard (500 briefings take about half a second)
 STOP_TIMEOUT = 10  # seconds MkDocs waits for the runner when it stops
-# What Pagefind writes that this site's search does not load: its own UIs and a spare module.
-UNUSED_BUNDLE_FILES = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-    "wasm.unknown.pagefind",
-)
 # Held by the process that uses the cache folder: a second process (another 'mkdocs serve' of
 # the project, a 'mkdocs build' beside one) indexes in a temporary folder of its own.
 OWNER_LOCK = "owner.lock"
-INSTALL_HINT = "install it with 'bash scripts/setup.sh' (or: pip install 'pagefind[bin]')"
 
 
-def exclusions(language: str) -> list[str]:
-    """What Pagefind leaves out of the ``language`` index of a page (inside its search body)."""
-    return [
-        f'[lang]:not([lang="{language}"])',  # the other language's text
-        '[aria-hidden="true"]',  # hidden from readers: column headings and the like
-        '[role="note"]',  # notes about the page (the machine translation notice)
-        'a[href^="#"]',  # links within the page (the paragraph marks)
-        ".bf-meta dt",  # the labels of the metadata ("Date", "Source"), not their values
-        ".bf-reading-time",
-        ".bf-legend",  # what the marks mean
-        ".bf-figures",  # how many words the engine knew
-        ".bf-print-only",  # the source's address, printed; its name is indexed above
-    ]
+def worker_command() -> list[str]:
+    """How the indexer's process is started: this Python, this project's ``builder``."""
+    return [sys.executable, "-m", "builder.search_worker"]
 
 
-def pagefind_config(language: str) -> dict[str, object]:
-    """The ``pagefind.json`` for one language's runs."""
-    return {
-        "force_language": language,
-        "exclude_selectors": exclusions(language),
-        "quiet": True,
-    }
+def index_key() -> str:
+    """What the shards' files depend on besides their pages: part of the cache's key."""
+    from importlib.metadata import version
+
+    settings = [FORMAT_VERSION, CHUNK_BYTES, TITLE_WEIGHT, STEMMERS, version("PyStemmer")]
+    return hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:24]
 
 
-def is_searchable(content: str) -> bool:
-    """Whether a rendered page marks a body for the search index."""
-    return BODY_MARK in content
-
-
-def staged_document(content: str) -> str:
-    """The page Pagefind reads for a rendered body (a whole HTML document is kept as it is)."""
-    if content.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
-        return content
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\n'
-        f"<body>\n{content}\n</body>\n</html>\n"
-    )
+def page_url(dest_uri: str) -> str:
+    """A page's address relative to the site's root, from its file (as MkDocs makes it)."""
+    if dest_uri == "index.html":
+        return ""
+    return dest_uri.removesuffix("index.html") if dest_uri.endswith("/index.html") else dest_uri
 
 
 def safe_page_path(dest_uri: str) -> PurePosixPath | None:
@@ -129,19 +98,11 @@ def safe_page_path(dest_uri: str) -> PurePosixPath | None:
     return path
 
 
-def manifest_text(shards: dict[str, list[str]]) -> str:
-    """``shards.json``: the bundles the browser merges, per language, in order."""
+def manifest_text(shards: list[tuple[str, str]]) -> str:
+    """``shards.json``: the shards the browser searches, in order, each with the digest of its
+    files (the browser asks for them with it, so that no cached copy of an older index is
+    mixed with a newer one)."""
     return json.dumps({"version": MANIFEST_VERSION, "shards": shards}, indent=1, sort_keys=True)
-
-
-def find_pagefind() -> Path | None:
-    """The Pagefind binary of the ``pagefind`` package, or None when it is not installed."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None
-    executable = get_executable()
-    return executable if executable is not None and executable.is_file() else None
 
 
 @dataclass
@@ -150,8 +111,8 @@ class Shard:
 
     number: int
     pages: dict[str, str] = field(default_factory=dict)  # dest_uri -> page digest, in order
-    digest: str = ""  # of the bundles it needs, once closed in this build
-    closed: bool = False  # handed over (to Pagefind, or found in the cache) in this build
+    digest: str = ""  # of the index files it needs, once closed in this build
+    closed: bool = False  # handed over (to the indexer, or found in the cache) in this build
 
 
 @dataclass(frozen=True)
@@ -160,9 +121,9 @@ class SearchReport:
 
     briefings: int
     shards: int
-    indexed: int  # shards Pagefind indexed in this build
-    reused: int  # shards whose bundles were already built
-    seconds: float  # Pagefind's own time, mostly while MkDocs was still rendering
+    indexed: int  # shards indexed in this build
+    reused: int  # shards whose index files were already made
+    seconds: float  # the indexer's own time, mostly while MkDocs was still rendering
     waited: float  # time from the last page to the published index
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -172,50 +133,37 @@ class SearchReport:
             return "search: no index built"
         return (
             f"search: {self.briefings} briefing{'s' if self.briefings != 1 else ''} in "
-            f"{self.shards} shard{'s' if self.shards != 1 else ''} ({', '.join(LANGUAGES)}), "
+            f"{self.shards} shard{'s' if self.shards != 1 else ''}, "
             f"{self.indexed} indexed, {self.reused} unchanged; "
-            f"Pagefind {self.seconds:.2f} s, {self.waited:.2f} s after the last page"
+            f"indexer {self.seconds:.2f} s, {self.waited:.2f} s after the last page"
         )
 
 
-def pagefind_version(executable: Path) -> str:
-    """``pagefind --version``, part of the cache's key."""
-    result = subprocess.run(
-        [str(executable), "--version"], capture_output=True, text=True, timeout=60, check=True
-    )
-    return result.stdout.strip()
-
-
 def _signal_group(process: subprocess.Popen[str], number: int) -> None:
-    """Send ``number`` to the process group a Pagefind run leads."""
+    """Send ``number`` to the process group the indexer's process leads."""
     with contextlib.suppress(ProcessLookupError, PermissionError):  # ended already
         os.killpg(process.pid, number)
 
 
 class _Runner:
-    """Runs Pagefind over staged shards, one run at a time, in a thread of its own."""
+    """Hands staged shards to the indexer's process, one at a time, from a thread of its own."""
 
-    def __init__(self, executable: Path, cache: SearchCache) -> None:
-        self.executable = executable
+    def __init__(self, command: Sequence[str], cache: SearchCache) -> None:
+        self.command = list(command)
         self.cache = cache
-        self.configs = cache.root / "config"
-        for language in LANGUAGES:
-            write_atomically(  # never through what is in its place
-                self.configs / language / "pagefind.json",
-                json.dumps(pagefind_config(language), indent=1).encode("utf-8"),
-            )
         self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self.lock = threading.Lock()
         self.problems: list[str] = []
         self.seconds = 0.0
         self.stopping = False
-        self.process: subprocess.Popen[str] | None = None  # the Pagefind run under way
-        self.thread = threading.Thread(target=self._work, name="pagefind", daemon=True)
+        self.process: subprocess.Popen[str] | None = None  # the indexer, once started
+        self.said: IO[bytes] | None = None  # its standard error
+        self.thread = threading.Thread(target=self._work, name="search-index", daemon=True)
         self.thread.start()
 
-    def submit(self, number: int, digest: str) -> None:
-        """Index shard ``number`` in every language into the bundles ``digest``."""
-        self.jobs.put(lambda: self._index_shard(number, digest))
+    def submit(self, number: int, digest: str, pages: list[str]) -> None:
+        """Index shard ``number`` (its ``pages``, in order) into the files ``digest``."""
+        self.jobs.put(lambda: self._index_shard(number, digest, pages))
 
     def then(self, job: Callable[[], None]) -> None:
         """Run ``job`` in the runner's thread once the work queued before it is done."""
@@ -226,8 +174,8 @@ class _Runner:
 
     def stop(self) -> None:
         """Stop at once (MkDocs is stopping, perhaps on Ctrl-C): the work still queued is
-        dropped and a Pagefind run under way is ended. Only whole bundles are ever kept, so
-        the next build indexes what was left undone."""
+        dropped and the indexer's process is ended. Only whole shards are ever kept, so the
+        next build indexes what was left undone."""
         with self.lock:
             self.stopping = True
             if self.process is not None:
@@ -240,6 +188,7 @@ class _Runner:
             self.jobs.task_done()
         self.jobs.put(None)
         self.thread.join(timeout=STOP_TIMEOUT)
+        self._end_process()
 
     def _work(self) -> None:
         while True:
@@ -254,74 +203,114 @@ class _Runner:
             finally:
                 self.jobs.task_done()
 
-    def _index_shard(self, number: int, digest: str) -> None:
-        folder = self.cache.bundles(digest)
-        folder.mkdir(parents=True, exist_ok=True)
-        for language in LANGUAGES:
-            if not (folder / language / "pagefind-entry.json").is_file():
-                self._index(self.cache.pages(number), folder, number, language)
-
-    def _index(self, pages: Path, folder: Path, number: int, language: str) -> None:
-        """Index one shard in one language into ``folder/<language>/``."""
-        started = time.perf_counter()
-        fresh = Path(tempfile.mkdtemp(prefix=f".{language}.", dir=folder))
-        try:
-            returncode, said = self._run_pagefind(pages, fresh, language)
-        except (OSError, subprocess.SubprocessError) as error:
-            shutil.rmtree(fresh, ignore_errors=True)
-            self._fail(f"search index ({language}, shard {number}) not built: {error}")
+    def _index_shard(self, number: int, digest: str, pages: list[str]) -> None:
+        target = self.cache.bundles(digest)
+        if (target / "index.json").is_file():
             return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=".new.", dir=target.parent))
+        started = time.perf_counter()
+        job = {
+            "stage": str(self.cache.pages(number)),
+            "pages": [[uri, page_url(uri)] for uri in pages],
+            "output": str(fresh),
+        }
+        try:
+            answer = self._ask(json.dumps(job))
+        except (OSError, subprocess.SubprocessError, ValueError) as error:
+            answer = {"error": str(error)}
         finally:
             with self.lock:
                 self.seconds += time.perf_counter() - started
-        if self.stopping:
+        if self.stopping or "error" in answer or not (fresh / "index.json").is_file():
             shutil.rmtree(fresh, ignore_errors=True)
+            if not self.stopping:
+                said = " ".join(str(answer.get("error", "no index made")).split())[-500:]
+                self._fail(f"search index (shard {number}) not built: {said}")
             return
-        if returncode != 0 or not (fresh / "pagefind-entry.json").is_file():
-            shutil.rmtree(fresh, ignore_errors=True)
-            said = " ".join(said.split())[-500:] or "no message"
-            self._fail(
-                f"search index ({language}, shard {number}) not built: Pagefind exited with "
-                f"status {returncode}: {said}"
-            )
-            return
-        for name in UNUSED_BUNDLE_FILES:
-            (fresh / name).unlink(missing_ok=True)
-        replace_folder(fresh, folder / language)
+        replace_folder(fresh, target)
 
-    def _run_pagefind(self, pages: Path, output: Path, language: str) -> tuple[int, str]:
-        """Run Pagefind over ``pages`` into ``output``: its exit status and what it said.
-        The process is kept where :meth:`stop` can end it."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    def _ask(self, job: str) -> dict[str, object]:
+        """Hand one job to the indexer's process (started if need be) and read its answer;
+        a process that hangs past ``RUN_TIMEOUT`` is ended."""
         with self.lock:
             if self.stopping:
-                return -1, "stopped"
-            process = self.process = subprocess.Popen(
-                [str(self.executable), "--site", str(pages), "--output-path", str(output)],
-                cwd=self.configs / language,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-                # A group of its own: a 'pagefind' that is a launcher (npm's is a Node script
-                # running the binary) is ended with everything it started.
-                start_new_session=True,
-            )
+                return {"error": "stopped"}
+            if self.process is None or self.process.poll() is not None:
+                self.process = subprocess.Popen(
+                    self.command,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=self._said(),
+                    text=True,
+                    encoding="utf-8",
+                    errors="surrogateescape",
+                    env=_worker_environment(),
+                    # A group of its own, ended with whatever it started.
+                    start_new_session=True,
+                )
+            process = self.process
+        if process.stdin is None or process.stdout is None:  # never: both are pipes
+            raise subprocess.SubprocessError("the indexer's process has no pipes")
+        timer = threading.Timer(RUN_TIMEOUT, _signal_group, (process, signal.SIGKILL))
+        timer.start()
         try:
-            stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+            process.stdin.write(job + "\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+        finally:
+            timer.cancel()
+        if not line:
+            self._end_process()
+            said = self._read_said()
+            why = " ".join(said.split())[-500:] or f"status {process.returncode}"
+            raise subprocess.SubprocessError(f"the indexer's process ended ({why})")
+        answer = json.loads(line)
+        if not isinstance(answer, dict):
+            raise ValueError(f"the indexer answered {line[:200]!r}")
+        return answer
+
+    def _end_process(self) -> None:
+        with self.lock:
+            process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            if process.stdin is not None:
+                process.stdin.close()
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             _signal_group(process, signal.SIGKILL)
-            process.communicate()
-            raise
-        finally:
-            with self.lock:
-                self.process = None
-        return process.returncode, stderr or stdout
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+    def _said(self) -> IO[bytes]:
+        """A new file for what the indexer's process says on its standard error (a pipe
+        nobody reads could fill up and stop it)."""
+        if self.said is not None:
+            self.said.close()
+        self.said = tempfile.TemporaryFile()  # noqa: SIM115 (kept open with the process)
+        return self.said
+
+    def _read_said(self) -> str:
+        if self.said is None:
+            return ""
+        self.said.seek(0)
+        return self.said.read()[-2000:].decode("utf-8", "replace")
 
     def _fail(self, message: str) -> None:
         with self.lock:
             self.problems.append(message)
+
+
+def _worker_environment() -> dict[str, str]:
+    """The indexer's environment: this one, with this project's ``builder`` importable."""
+    env = dict(os.environ)
+    project = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project, env.get("PYTHONPATH")) if p)
+    return env
 
 
 @dataclass
@@ -333,26 +322,27 @@ class _Build:
     seen: set[str] = field(default_factory=set)  # pages rendered in this build
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # worth knowing, not a problem
-    indexed: int = 0  # shards handed to Pagefind
-    reused: int = 0  # shards whose bundles were in the cache
+    indexed: int = 0  # shards handed to the indexer
+    reused: int = 0  # shards whose index files were in the cache
 
 
 class SearchIndex:
-    """The site's search index: the shards of briefings, their bundles and their publication.
+    """The site's search index: the shards of briefings, their files and their publication.
 
     Call :meth:`start_build` before the pages are rendered, :meth:`add_page` for each rendered
     page, :meth:`finish_build` after the last one, and :meth:`close` when MkDocs stops.
-    ``cache_dir`` keeps staged pages and bundles between builds (a temporary folder if None).
+    ``cache_dir`` keeps staged pages and index files between builds (a temporary folder if
+    None); ``command`` starts the indexer's process (:func:`worker_command`).
     """
 
     def __init__(
         self,
         cache_dir: Path | None = None,
         *,
-        executable: Path | None = None,
+        command: Sequence[str] | None = None,
         shard_size: int = SHARD_SIZE,
     ) -> None:
-        self.executable = executable if executable is not None else find_pagefind()
+        self.command = list(command) if command is not None else worker_command()
         self.shard_size = max(1, shard_size)
         self._temporary = cache_dir is None
         self._cache_dir = cache_dir or Path(tempfile.mkdtemp(prefix="briefings-search-"))
@@ -363,7 +353,7 @@ class SearchIndex:
         self._shards: dict[int, Shard] = {}
         self._where: dict[str, int] = {}  # dest_uri -> shard number
         self._staged: dict[str, tuple[int, str]] = {}  # dest_uri -> (shard, digest) on disk
-        self._published: dict[tuple[str, int], str] = {}  # (language, shard) -> digest
+        self._published: dict[int, str] = {}  # shard -> digest of its files in the site
         self._open: Shard | None = None
         self._waiting: dict[int, set[str]] | None = None  # full builds: pages still to come
 
@@ -375,26 +365,15 @@ class SearchIndex:
         The shards keep the pages they had (from the cache's manifest in a new process), less
         those gone; new pages go to the last shard while it has room, so that adding a
         briefing changes one shard. A full build renders every page again: a shard is handed
-        over (to Pagefind, or found in the cache) as soon as its last page is rendered. A dirty
+        over (to the indexer, or found in the cache) as soon as its last page is rendered. A dirty
         build renders only the pages that changed: its shards are handed over at the end.
         """
         build = self._build = _Build(site_dir, list(pages))
-        if self.executable is None:
-            return
-        if self._runner is None and not is_utf8(str(self._cache_dir.absolute())):
-            build.problems.append(
-                "search index not built: Pagefind cannot run in a folder whose path is not "
-                "UTF-8 (the project folder's name, unzipped from an old archive?): rename the "
-                "folder, or set plugins.briefings.cache_dir to one that is"
-            )
-            self.executable = None
-            return
         if self._runner is None:
             try:
-                build.notes.extend(self._start(self.executable))
-            except (OSError, subprocess.SubprocessError) as error:
-                build.problems.append(f"search index not built: Pagefind did not run: {error}")
-                self.executable = None
+                build.notes.extend(self._start())
+            except OSError as error:
+                build.problems.append(f"search index not built: its cache did not open: {error}")
                 return
         if self._runner is not None:
             self._runner.wait()  # the last build's index, if it was left to finish alone
@@ -426,8 +405,7 @@ class SearchIndex:
         if path is None:
             build.problems.append(f"search: page {dest_uri!r} not indexed: not a page of the site")
             return
-        document = staged_document(content)
-        digest = page_digest(document)
+        digest = page_digest(content)
         number = self._where.get(dest_uri)
         if number is None:
             shard = self._shard_with_room()
@@ -438,12 +416,12 @@ class SearchIndex:
         shard.pages[dest_uri] = digest
         staged = cache.pages(shard.number) / path
         if self._staged.get(dest_uri) != (shard.number, digest) or not staged.is_file():
-            cache.stage(shard.number, path, document)
+            cache.stage(shard.number, path, content)
             self._staged[dest_uri] = (shard.number, digest)
         self._close_if_ready(shard, dest_uri, build)
 
     def finish_build(self) -> SearchReport:
-        """Index what is left, wait for Pagefind and publish the index into the site."""
+        """Index what is left, wait for the indexer and publish the index into the site."""
         publish = self._finish()
         if self._runner is not None:
             self._runner.wait()
@@ -460,7 +438,7 @@ class SearchIndex:
             self._runner.then(lambda: report_to(publish()))
 
     def abort_build(self) -> None:
-        """The build failed: let Pagefind finish; the next build lays the shards out anew."""
+        """The build failed: let the indexer finish; the next build lays the shards out anew."""
         if self._runner is not None:
             self._runner.wait()
         self._build = None
@@ -480,15 +458,11 @@ class SearchIndex:
 
     # -- shards ---------------------------------------------------------------------------
 
-    def _start(self, executable: Path) -> list[str]:
-        """Open the cache (its key: Pagefind's version and configuration) and the runner;
-        what the build should be told about the cache, if anything."""
+    def _start(self) -> list[str]:
+        """Open the cache (its key: the index's format and stemmers) and the runner; what the
+        build should be told about the cache, if anything."""
         notes = self._own_cache_folder()
-        settings = [pagefind_config(language) for language in LANGUAGES]
-        key = hashlib.sha256(
-            json.dumps([pagefind_version(executable), settings, UNUSED_BUNDLE_FILES]).encode()
-        ).hexdigest()[:24]
-        self._cache = cache = SearchCache(self._cache_dir, key, LANGUAGES)
+        self._cache = cache = SearchCache(self._cache_dir, index_key())
         foreign = cache.foreign()
         if foreign:
             for path in foreign:
@@ -497,7 +471,7 @@ class SearchIndex:
             notes.append(
                 f"search: cache emptied: it held a link, a pipe or a device ({foreign[0]!r})"
             )
-        self._runner = _Runner(executable, cache)
+        self._runner = _Runner(self.command, cache)
         for number, pages in cache.load():
             self._shards[number] = Shard(number, dict(pages))
             for dest_uri, digest in pages.items():
@@ -508,7 +482,7 @@ class SearchIndex:
     def _own_cache_folder(self) -> list[str]:
         """Hold the cache folder for this process, or index in a temporary folder (and say
         why). Two processes staging pages and pruning bundles in one folder would pull files
-        from under each other's Pagefind runs; the second one starts from scratch instead."""
+        from under each other's indexers; the second one starts from scratch instead."""
         if self._temporary or self._owner is not None:
             return []
         if self._cache_dir.is_symlink():
@@ -571,7 +545,7 @@ class SearchIndex:
             return
         build.indexed += 1
         self._cache.tidy_stage(shard.number, [PurePosixPath(p) for p in shard.pages])
-        self._runner.submit(shard.number, shard.digest)
+        self._runner.submit(shard.number, shard.digest, list(shard.pages))
 
     def _drop(self, dest_uri: str) -> None:
         number = self._where.pop(dest_uri)
@@ -607,9 +581,7 @@ class SearchIndex:
         build, runner, cache = self._build, self._runner, self._cache
         if build is None or runner is None or cache is None:
             self._build = None
-            problems = (build.problems if build else []) or [
-                f"search index not built: Pagefind is not installed; {INSTALL_HINT}"
-            ]
+            problems = (build.problems if build else []) or ["search index not built"]
             return lambda: SearchReport(0, 0, 0, 0, 0.0, 0.0, tuple(problems))
         self._adopt_unrendered_pages(build)
         self._build = None
@@ -629,7 +601,7 @@ class SearchIndex:
             listed = self._publish(cache, build.site_dir / BUNDLE_DIR, shards)
             cache.save(pages)
             cache.prune(shards, shards.values())
-            if any(len(found) < len(shards) for found in listed.values()):
+            if len(listed) < len(shards):
                 problems.append(
                     "search: some shards have no index, so search misses their briefings"
                 )
@@ -648,28 +620,27 @@ class SearchIndex:
 
     def _publish(
         self, cache: SearchCache, folder: Path, shards: dict[int, str]
-    ) -> dict[str, list[str]]:
-        """Put each shard's bundles into the site (those not there yet) and list them."""
-        listed: dict[str, list[str]] = {language: [] for language in LANGUAGES}
-        for language, number in list(self._published):
+    ) -> list[tuple[str, str]]:
+        """Put each shard's files into the site (those not there yet) and list them."""
+        listed: list[tuple[str, str]] = []
+        for number in list(self._published):
             if number not in shards:
-                shutil.rmtree(folder / language / str(number), ignore_errors=True)
-                del self._published[(language, number)]
+                shutil.rmtree(folder / str(number), ignore_errors=True)
+                del self._published[number]
         for number, digest in sorted(shards.items()):
-            for language in LANGUAGES:
-                bundle = cache.bundles(digest) / language
-                target = folder / language / str(number)
-                if not (bundle / "pagefind-entry.json").is_file():
-                    shutil.rmtree(target, ignore_errors=True)
-                    self._published.pop((language, number), None)
-                    continue
-                if self._published.get((language, number)) != digest or not target.is_dir():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    fresh = Path(tempfile.mkdtemp(prefix=f".{number}.", dir=target.parent))
-                    copy_tree(bundle, fresh)
-                    replace_folder(fresh, target)
-                    self._published[(language, number)] = digest
-                listed[language].append(f"{language}/{number}/")
+            files = cache.bundles(digest)
+            target = folder / str(number)
+            if not (files / "index.json").is_file():
+                shutil.rmtree(target, ignore_errors=True)
+                self._published.pop(number, None)
+                continue
+            if self._published.get(number) != digest or not target.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fresh = Path(tempfile.mkdtemp(prefix=f".{number}.", dir=target.parent))
+                copy_tree(files, fresh)
+                replace_folder(fresh, target)
+                self._published[number] = digest
+            listed.append((f"{number}/", digest))
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / MANIFEST_NAME, manifest_text(listed).encode("utf-8"))
         return listed

@@ -1,13 +1,13 @@
-"""The search index's cache: staged pages and Pagefind bundles kept between builds.
+"""The search index's cache: staged pages and shard indexes kept between builds.
 
 Owns ``.briefings-cache/search/``: its file format, its checks and the decision whether a
-shard's bundles can be reused. A shard's bundles are named by the digest of what they were
-built from (its pages, Pagefind's version and configuration), so an unchanged shard is never
-indexed again, by this process or the next ``mkdocs build``.
+shard's index can be reused. A shard's index is named by the digest of what it was made from
+(its pages, the index's format and stemmers), so an unchanged shard is never indexed again, by
+this process or the next ``mkdocs build``.
 
     manifest.json                   the shards of the last build: their pages and digests
-    pages/<shard>/<page>.html       what Pagefind reads (kept, rewritten only when changed)
-    bundles/<digest>/<language>/    Pagefind's output for one shard and language
+    pages/<shard>/<page>.html       what the indexer reads (kept, rewritten only when changed)
+    bundles/<digest>/               one shard's index (``builder/search_index.py``)
 
 The manifest is input like any other: anything unexpected in it, and the cache is emptied.
 """
@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from builder.errors import InputError
 from builder.files import read_regular, write_if_changed
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 MAX_MANIFEST_BYTES = 64 << 20  # about 5 MB at 5,000 briefings
 MANIFEST = "manifest.json"
 _DIGEST = re.compile(r"[0-9a-f]{24}")
@@ -39,7 +39,7 @@ def page_digest(document: str) -> str:
 
 
 def shard_digest(pages: Mapping[str, str], key: str) -> str:
-    """The digest of a shard's bundles: its pages (in any order) and the indexer's ``key``."""
+    """The digest of a shard's index: its pages (in any order) and the indexer's ``key``."""
     lines = [key, *(f"{uri}\t{digest}" for uri, digest in sorted(pages.items()))]
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
@@ -52,9 +52,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def copy_tree(source: Path, target: Path) -> None:
-    """Copy a bundle, hard-linking its files where the file system allows. Only folders and
+    """Copy a shard's index, hard-linking its files where the file system allows. Only folders and
     regular files are copied (never what a link points to). Every build publishes every
-    bundle again (MkDocs empties the site first), so this walks with ``os.scandir``: about
+    shard again (MkDocs empties the site first), so this walks with ``os.scandir``: about
     10,000 files at 5,000 briefings, where ``rglob`` and a ``stat`` a file took 3x as long."""
     target.mkdir(parents=True, exist_ok=True)
     with os.scandir(source) as entries:
@@ -102,10 +102,9 @@ def _checked_pages(value: object) -> dict[str, str]:
 class SearchCache:
     """The cache folder of the search index."""
 
-    def __init__(self, root: Path, key: str, languages: Iterable[str]) -> None:
+    def __init__(self, root: Path, key: str) -> None:
         self.root = root
         self.key = key
-        self.languages = tuple(languages)
         self.note = ""  # why the last build's shards were not taken, if they were not
 
     # -- paths ------------------------------------------------------------------------------
@@ -117,9 +116,8 @@ class SearchCache:
         return self.root / "bundles" / digest
 
     def has_bundles(self, digest: str) -> bool:
-        """Whether every language of a shard's bundles is there, whole."""
-        folder = self.bundles(digest)
-        return all((folder / lang / "pagefind-entry.json").is_file() for lang in self.languages)
+        """Whether a shard's index is there, whole (it is put in place only when complete)."""
+        return (self.bundles(digest) / "index.json").is_file()
 
     # -- the manifest -----------------------------------------------------------------------
 
@@ -131,7 +129,7 @@ class SearchCache:
             if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
                 raise ValueError("another version")
             if data.get("key") != self.key:
-                raise ValueError("built by another Pagefind or configuration")
+                raise ValueError("made by another version of the index")
             shards = data.get("shards")
             if not isinstance(shards, list):
                 raise ValueError("shards is not a list")
@@ -198,7 +196,7 @@ class SearchCache:
                 path.unlink(missing_ok=True)
 
     def prune(self, numbers: Iterable[int], digests: Iterable[str]) -> None:
-        """Forget the staged pages and bundles no shard uses any more."""
+        """Forget the staged pages and shard indexes no shard uses any more."""
         keep_numbers = {str(n) for n in numbers}
         keep_digests = set(digests)
         for folder, keep in (
@@ -207,5 +205,6 @@ class SearchCache:
         ):
             if folder.is_dir():
                 for entry in folder.iterdir():
-                    if entry.name not in keep and not entry.name.startswith("."):
+                    # Dot-folders are leftovers of a stopped indexing: none runs while pruning.
+                    if entry.name not in keep:
                         shutil.rmtree(entry, ignore_errors=True)

@@ -37,8 +37,7 @@ ALLOWED_ATTRS = {
     "data-mark",
     "data-review",
     "aria-label",
-    "data-pagefind-body",
-    "data-pagefind-meta",
+    "data-search-body",
 }
 
 

@@ -157,7 +157,7 @@ def test_site_is_byte_identical_with_and_without_passthrough(
     on, record = build_site(project, on=True)
     off, _ = build_site(project, on=False)
     assert_same_site(on, off)
-    assert "pagefind/shards.json" in on  # the search index, the same both ways
+    assert "bf-search/shards.json" in on  # the search index, the same both ways
     # Every generated page (briefings, index, tag pages) went through unparsed.
     passthrough = passed_through(record)
     assert passthrough.refused == []
@@ -439,7 +439,7 @@ BUILDER_TAGS = [
     '<a href="https://example.org/?x= id=" id="y&lt;" name="m">',
     '<span id="s1" title="a" id="s2">',
     '<li name="not-an-anchor">',
-    '<div data-pagefind-body id="b1" data-pagefind-meta="title:a&#39;b">',
+    '<div data-search-body id="b1" data-note="title:a&#39;b">',
     '<span hidden id="h1" title="t" id="h2">',
     "</a>",
     '<span class="bf-uncertain">',

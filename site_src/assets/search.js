@@ -1,9 +1,10 @@
-/* Search the briefings: Material's header search box and dialog, Pagefind behind them.
+/* Search the briefings: Material's header search box and dialog, the site's own index behind
+ * them (builder/search_index.py).
  *
- * Nothing of the index is fetched until the reader opens the search: then the Pagefind
- * bundles listed in pagefind/shards.json (one set per language, each in shards) are opened,
- * and each query fetches only the index chunks its words need. Both languages are searched,
- * each with its own stemmer; a briefing found in both appears once, with both its titles.
+ * Nothing of the index is fetched until the reader opens the search: then the shards listed
+ * in bf-search/shards.json are opened, and each query fetches only the index chunks its words
+ * need. Both languages are searched, each with its own stemmer (stemmers.js, the ones the
+ * index was made with); a briefing found in both appears once, with both its titles.
  * Without JavaScript (or without an index) the header shows no search at all. */
 (function () {
   "use strict";
@@ -15,15 +16,15 @@
     return;
   }
   var ROOT = new URL("../", script.src); // this file is assets/search.js
-  var BUNDLES = new URL("pagefind/", ROOT);
+  var INDEX = new URL("bf-search/", ROOT);
+  var STEMMERS = new URL("stemmers.js", script.src);
   var LANGUAGES = ["es", "en"];
+  var STEMMER_OF = { es: "spanish", en: "porter" }; // as builder/search_text.py stems
   var PAGE = 10;
-  // Each index also holds the other language's title as metadata: only the searched
-  // language's title counts, and a match in metadata alone scores 0 and is dropped.
-  var RANKING = {
-    es: { metaWeights: { title: 5, title_en: 0, date: 0 } },
-    en: { metaWeights: { title: 0, title_en: 5, date: 0 } },
-  };
+  var PREFIX_TERMS = 40; // terms a word still being typed may stand for
+  var K1 = 1.2; // BM25's usual constants
+  var B = 0.75;
+  var EXCERPT = 240; // characters of a sentence shown under a result
   var ICONS = { // Material Design Icons (Apache 2.0), as Material's own header uses them
     magnify: "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5",
     back: "M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z",
@@ -228,53 +229,319 @@
     }
   });
 
-  // -- Pagefind ----------------------------------------------------------------------------
+  // -- The index (builder/search_index.py) -----------------------------------------------
+  //
+  // bf-search/shards.json lists the shards; each has an index.json (its chunks' first terms,
+  // its briefings' lengths per language), term chunks per language and one small file per
+  // briefing. A query fetches index.json of every shard once, then for each word the one
+  // chunk per shard and language whose range holds the word's term.
 
-  var engines = null;
+  var files = new Map(); // address -> promise of its JSON, fetched once
+  var loaded = null; // promise of the shards and the stemmers
 
-  function openLanguage(language, shards) {
-    if (!shards.length) {
-      return null;
-    }
-    var options = { baseUrl: ROOT.pathname, excerptLength: 24, ranking: RANKING[language] };
-    return import(new URL(shards[0] + "pagefind.js", BUNDLES).href).then(function (api) {
-      return api.options(options).then(function () {
-        return Promise.all(shards.slice(1).map(function (shard) {
-          return api.mergeIndex(new URL(shard, BUNDLES).href, options);
-        }));
-      }).then(function () {
-        return { language: language, api: api };
+  function json(address) {
+    if (!files.has(address)) {
+      var got = fetch(address).then(function (response) {
+        if (!response.ok) {
+          throw new Error("the search index is incomplete (" + response.status + ")");
+        }
+        return response.json();
       });
+      got.catch(function () { files.delete(address); }); // try again on the next search
+      files.set(address, got);
+    }
+    return files.get(address);
+  }
+
+  function stemmers() {
+    if (window.snowballFactory) {
+      return Promise.resolve(window.snowballFactory);
+    }
+    return new Promise(function (resolve, reject) {
+      var tag = el("script", { src: STEMMERS.href });
+      tag.onload = function () {
+        if (window.snowballFactory) {
+          resolve(window.snowballFactory);
+        } else {
+          reject(new Error("the stemmers did not load"));
+        }
+      };
+      tag.onerror = function () { reject(new Error("the stemmers did not load")); };
+      document.head.appendChild(tag);
     });
   }
 
   function load() {
-    if (!engines) {
-      engines = fetch(new URL("shards.json", BUNDLES).href, { cache: "no-cache" })
-        .then(function (response) {
+    if (!loaded) {
+      loaded = Promise.all([
+        fetch(new URL("shards.json", INDEX).href, { cache: "no-cache" }).then(function (response) {
           if (!response.ok) {
             throw new Error("this site was built without its search index");
           }
           return response.json();
-        })
-        .then(function (manifest) {
-          var shards = manifest.shards || {};
-          return Promise.all(LANGUAGES.map(function (language) {
-            return openLanguage(language, shards[language] || []);
-          }));
-        })
-        .then(function (opened) {
-          return opened.filter(Boolean);
+        }),
+        stemmers(),
+      ]).then(function (both) {
+        var listed = Array.isArray(both[0].shards) ? both[0].shards : [];
+        return Promise.all(listed.map(function (entry) {
+          var shard = { base: new URL(String(entry[0]), INDEX), version: String(entry[1]) };
+          return json(address(shard, "index.json")).then(function (meta) {
+            shard.meta = meta;
+            return shard;
+          });
+        })).then(function (shards) {
+          var stem = {};
+          LANGUAGES.forEach(function (language) {
+            var stemmer = both[1].newStemmer(STEMMER_OF[language]);
+            var known = new Map();
+            stem[language] = function (word) {
+              if (!known.has(word)) {
+                known.set(word, stemmer.stem(fold(word)));
+              }
+              return known.get(word);
+            };
+          });
+          return { shards: shards, term: stem, totals: totals(shards) };
         });
-      engines.catch(function () {
-        engines = null; // try again on the next search
       });
+      loaded.catch(function () { loaded = null; });
     }
-    return engines;
+    return loaded;
   }
 
-  // Opening the search fetches Pagefind's code and each shard's small metadata, so that
-  // the first query only waits for the chunks its words need.
+  function address(shard, name) {
+    return new URL(name, shard.base).href + "?v=" + encodeURIComponent(shard.version);
+  }
+
+  // Briefings and words per language, over every shard: what ranking compares against.
+  function totals(shards) {
+    var found = {};
+    LANGUAGES.forEach(function (language) {
+      var documents = 0;
+      var length = 0;
+      shards.forEach(function (shard) {
+        var lengths = shard.meta.languages[language].lengths;
+        documents += lengths.length;
+        lengths.forEach(function (n) { length += n; });
+      });
+      found[language] = { documents: documents, average: documents ? length / documents : 1 };
+    });
+    return found;
+  }
+
+  // As builder/search_text.py makes words and terms.
+  function words(text) {
+    return text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+  }
+
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  // The chunk of a shard whose range holds `term` (chunks are in the order of `<`).
+  function chunkOf(starts, term) {
+    var low = 0;
+    var high = starts.length - 1;
+    if (high < 0 || term < starts[0]) {
+      return -1;
+    }
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (starts[middle] <= term) {
+        low = middle;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return low;
+  }
+
+  function chunk(shard, language, number) {
+    return json(address(shard, language + "/" + number + ".json"));
+  }
+
+  // The postings of one query word in one shard: term -> posting. A word still being typed
+  // also stands for the terms it begins (at most PREFIX_TERMS of them).
+  function postingsOf(shard, language, word, term, typing) {
+    var starts = shard.meta.languages[language].chunks;
+    var wanted = [chunkOf(starts, term)];
+    var prefix = typing ? fold(word) : "";
+    if (prefix) {
+      var first = chunkOf(starts, prefix);
+      for (var n = Math.max(first, 0); n < starts.length && n <= first + 2; n++) {
+        if (n > first && starts[n].indexOf(prefix) !== 0) {
+          break;
+        }
+        wanted.push(n);
+      }
+    }
+    wanted = wanted.filter(function (n, i) { return n >= 0 && wanted.indexOf(n) === i; });
+    return Promise.all(wanted.map(function (n) { return chunk(shard, language, n); }))
+      .then(function (chunks) {
+        var found = new Map();
+        chunks.forEach(function (terms) {
+          if (own(terms, term)) {
+            found.set(term, terms[term]);
+          }
+          if (prefix) {
+            Object.keys(terms).forEach(function (key) {
+              if (found.size < PREFIX_TERMS && key.indexOf(prefix) === 0) {
+                found.set(key, terms[key]);
+              }
+            });
+          }
+        });
+        return found;
+      });
+  }
+
+  // Okapi BM25 over one language: every word of the query must match.
+  function searchLanguage(index, language, query) {
+    var list = words(query);
+    var typing = !/\s$/.test(query);
+    var shards = index.shards;
+    var stem = index.term[language];
+    var total = index.totals[language];
+    return Promise.all(list.map(function (word, at) {
+      var term = stem(word);
+      return Promise.all(shards.map(function (shard) {
+        return postingsOf(shard, language, word, term, typing && at === list.length - 1);
+      }));
+    })).then(function (perWord) {
+      var scores = null;
+      perWord.forEach(function (perShard) {
+        var frequency = new Map(); // term -> briefings it is in, over every shard
+        perShard.forEach(function (found) {
+          found.forEach(function (posting, term) {
+            frequency.set(term, (frequency.get(term) || 0) + posting.length / 2);
+          });
+        });
+        var word = new Map(); // briefing -> this word's score
+        perShard.forEach(function (found, s) {
+          var lengths = shards[s].meta.languages[language].lengths;
+          found.forEach(function (posting, term) {
+            var n = frequency.get(term);
+            var idf = Math.log(1 + (total.documents - n + 0.5) / (n + 0.5));
+            var at = 0;
+            for (var i = 0; i < posting.length; i += 2) {
+              at += posting[i];
+              var count = posting[i + 1];
+              var norm = K1 * (1 - B + B * lengths[at] / total.average);
+              var key = s + ":" + at;
+              word.set(key, (word.get(key) || 0) + idf * count * (K1 + 1) / (count + norm));
+            }
+          });
+        });
+        if (scores === null) {
+          scores = word;
+        } else {
+          var both = new Map();
+          scores.forEach(function (score, key) {
+            if (word.has(key)) {
+              both.set(key, score + word.get(key));
+            }
+          });
+          scores = both;
+        }
+      });
+      var results = [];
+      (scores || new Map()).forEach(function (score, key) {
+        var parts = key.split(":");
+        results.push(result(index, shards[+parts[0]], +parts[1], score, language, perWord));
+      });
+      results.sort(function (a, b) { return b.score - a.score || (a.id < b.id ? -1 : 1); });
+      return { language: language, results: results };
+    });
+  }
+
+  function result(index, shard, number, score, language, perWord) {
+    var terms = new Set();
+    perWord.forEach(function (perShard) {
+      perShard[index.shards.indexOf(shard)].forEach(function (posting, term) {
+        terms.add(term);
+      });
+    });
+    return {
+      id: shard.base.href + "#" + number,
+      score: score,
+      data: function () {
+        return json(address(shard, "docs/" + number + ".json")).then(function (doc) {
+          return briefing(doc, language, terms, index.term[language]);
+        });
+      },
+    };
+  }
+
+  // What a result shows: the titles (the leading one first), the date, and the sentence of
+  // the searched language that holds the most of the query's terms, with them marked.
+  function briefing(doc, language, terms, stem) {
+    var link = new URL(String(doc.url || ""), ROOT);
+    var titles = Array.isArray(doc.titles) ? doc.titles : [];
+    var sentences = (doc.text && Array.isArray(doc.text[language])) ? doc.text[language] : [];
+    var best = "";
+    var most = -1;
+    sentences.forEach(function (sentence) {
+      var hits = words(String(sentence)).filter(function (w) { return terms.has(stem(w)); });
+      if (hits.length > most) {
+        best = String(sentence);
+        most = hits.length;
+      }
+    });
+    return {
+      url: link.origin === ROOT.origin ? link.pathname + link.search : null,
+      titles: titles.map(function (t) { return { lang: String(t[0]), text: String(t[1]) }; }),
+      date: typeof doc.date === "string" ? doc.date : "",
+      excerpt: marked(best, terms, stem),
+    };
+  }
+
+  // `text` as text nodes, the words whose term was searched in <mark>; a long sentence is
+  // cut to the part around its first mark.
+  function marked(text, terms, stem) {
+    var pattern = /[\p{L}\p{N}]+/gu;
+    var pieces = [];
+    var last = 0;
+    var match;
+    var first = -1;
+    while ((match = pattern.exec(text)) !== null) {
+      if (terms.has(stem(match[0].normalize("NFC").toLowerCase()))) {
+        pieces.push([text.slice(last, match.index), false]);
+        pieces.push([match[0], true]);
+        last = match.index + match[0].length;
+        if (first < 0) {
+          first = match.index;
+        }
+      }
+    }
+    pieces.push([text.slice(last), false]);
+    var out = document.createDocumentFragment();
+    var start = first > EXCERPT / 2 ? first - EXCERPT / 4 : 0;
+    var at = 0;
+    if (start) {
+      out.appendChild(document.createTextNode("\u2026"));
+    }
+    pieces.forEach(function (piece) {
+      var from = Math.max(start - at, 0);
+      var to = Math.min(start + EXCERPT - at, piece[0].length);
+      at += piece[0].length;
+      if (to <= from) {
+        return;
+      }
+      var part = piece[0].slice(from, to);
+      out.appendChild(piece[1] ? el("mark", {}, [part]) : document.createTextNode(part));
+    });
+    if (text.length > start + EXCERPT) {
+      out.appendChild(document.createTextNode("\u2026"));
+    }
+    return out;
+  }
+
+  // Opening the search fetches the stemmers and each shard's small index.json, so that the
+  // first query only waits for the chunks its words need.
   function prepare() {
     load().catch(function () { /* reported when the reader searches */ });
   }
@@ -284,14 +551,6 @@
   var latest = 0;
   var state = null;
   var timer = null;
-  var fragments = new Map();
-
-  function fragment(result) {
-    if (!fragments.has(result.id)) {
-      fragments.set(result.id, result.data());
-    }
-    return fragments.get(result.id);
-  }
 
   function say(text) {
     status.textContent = text;
@@ -299,8 +558,7 @@
 
   function search(query) {
     var ticket = ++latest;
-    query = query.trim();
-    if (!query) {
+    if (!query.trim()) {
       state = null;
       list.textContent = "";
       list.removeAttribute("data-query");
@@ -308,18 +566,15 @@
       say("Type to start searching");
       return Promise.resolve();
     }
-    return load().then(function (opened) {
-      return Promise.all(opened.map(function (engine) {
-        return engine.api.search(query).then(function (found) {
-          var results = found.results.filter(function (result) { return result.score > 0; });
-          return { language: engine.language, results: results };
-        });
+    return load().then(function (index) {
+      return Promise.all(LANGUAGES.map(function (language) {
+        return searchLanguage(index, language, query);
       }));
     }).then(function (lists) {
       if (ticket !== latest) {
         return null;
       }
-      state = { query: query, lists: lists, limit: 0 };
+      state = { query: query.trim(), lists: lists, limit: 0 };
       return show(ticket, PAGE);
     }).catch(function (error) {
       if (ticket !== latest) {
@@ -342,13 +597,16 @@
         candidates.push({ language: found.language, result: result });
       });
     });
-    return Promise.all(candidates.map(function (c) { return fragment(c.result); }))
+    return Promise.all(candidates.map(function (c) { return c.result.data(); }))
       .then(function (data) {
         if (ticket !== latest) {
           return;
         }
         var best = new Map();
         candidates.forEach(function (c, i) {
+          if (!data[i].url) {
+            return;
+          }
           var known = best.get(data[i].url);
           if (!known || c.result.score > known.score) {
             best.set(data[i].url, { score: c.result.score, language: c.language, data: data[i] });
@@ -385,50 +643,32 @@
     }
   }
 
-  // Pagefind escapes the page text and adds <mark>; still, only text and <mark> are kept.
-  function excerpt(html) {
-    var parsed = new DOMParser().parseFromString(html, "text/html").body;
-    var out = document.createDocumentFragment();
-    parsed.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        out.appendChild(el("mark", {}, [node.textContent]));
-      } else {
-        out.appendChild(document.createTextNode(node.textContent));
-      }
-    });
-    return out;
-  }
-
   function item(hit) {
-    var meta = hit.data.meta || {};
+    var data = hit.data;
+    var lead = data.titles[0] || { lang: "es", text: data.url };
     var article = el("article", { class: "md-search-result__article md-typeset bf-search-hit" }, [
       el("div", { class: "md-search-result__icon md-icon", "aria-hidden": "true" }),
-      el("p", { class: "bf-search-title", lang: "es" }, [meta.title || hit.data.url]),
+      el("p", { class: "bf-search-title", lang: lead.lang }, [lead.text]),
     ]);
-    if (meta.title_en) {
-      article.appendChild(el("p", { class: "bf-search-title-en", lang: "en" }, [meta.title_en]));
-    }
+    data.titles.slice(1, 2).forEach(function (other) {
+      article.appendChild(el("p", { class: "bf-search-title-en", lang: other.lang }, [other.text]));
+    });
     var text = el("p", { class: "bf-search-excerpt", lang: hit.language });
-    text.appendChild(excerpt(hit.data.excerpt || ""));
+    text.appendChild(data.excerpt.cloneNode(true));
     article.appendChild(text);
-    if (meta.date) {
+    if (data.date) {
       article.appendChild(el("p", { class: "bf-search-date" }, [
-        el("time", { datetime: meta.date }, [meta.date]),
+        el("time", { datetime: data.date }, [data.date]),
       ]));
     }
     return el("li", { class: "md-search-result__item" }, [
-      el("a", { class: "md-search-result__link", href: hit.data.url }, [article]),
+      el("a", { class: "md-search-result__link", href: data.url }, [article]),
     ]);
   }
 
   input.addEventListener("input", function () {
     var query = input.value;
     window.clearTimeout(timer);
-    if (engines && query.trim()) {
-      engines.then(function (opened) {
-        opened.forEach(function (engine) { engine.api.preload(query.trim()); });
-      }).catch(function () { /* reported by the search */ });
-    }
     timer = window.setTimeout(function () { search(query); }, 150);
   });
 

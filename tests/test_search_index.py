@@ -1,0 +1,256 @@
+"""The search index's text and files (builder/search_text.py, builder/search_index.py,
+builder/search_worker.py): what is read of a briefing page, the terms made of it, and the
+files a shard is published as, checked over generated text."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.search_index import (
+    CHUNK_BYTES,
+    Document,
+    chunks,
+    decode,
+    postings_of,
+    shard_files,
+    utf16_order,
+)
+from builder.search_text import (
+    BODY_MARK,
+    TITLE_WEIGHT,
+    Analyser,
+    fold,
+    read_article,
+    text_of,
+    words,
+)
+from builder.search_worker import serve
+
+# Text as seeds bring it: any letters, astral ones and marks included, never surrogates.
+TEXT = st.text(st.characters(codec="utf-8"), max_size=60)
+TERM = st.text(st.characters(codec="utf-8", exclude_categories=["Cc"]), min_size=1, max_size=12)
+
+
+def page(
+    title_es: str,
+    title_en: str,
+    pairs: list[tuple[str, str]],
+    *,
+    lead: str = "es",
+    source: str = "",
+    tags: tuple[str, ...] = (),
+) -> str:
+    """A briefing body as templates/briefing.md.j2 renders it (escaped, as autoescape does)."""
+    e = html.escape
+    first, second = (("es", title_es), ("en", title_en))[:: 1 if lead == "es" else -1]
+    tag_links = ", ".join(f'<a href="../tags/x/" rel="tag" lang="es">{e(t)}</a>' for t in tags)
+    body = [
+        f'<article class="bf-briefing" {BODY_MARK}>',
+        f'<header class="bf-header">\n<h1 class="bf-title" lang="{first[0]}">{e(first[1])}</h1>',
+        f'<p class="bf-title-{second[0]}" lang="{second[0]}">{e(second[1])}</p>',
+        '<dl class="bf-meta">',
+        '<div><dt>Date</dt><dd><time datetime="2024-05-02">2 May 2024</time></dd></div>',
+        f'<div><dt>Source</dt><dd class="bf-source">{e(source)}</dd></div>' if source else "",
+        '<div class="bf-reading-time"><dt>Reading time</dt><dd>about 1 min</dd></div>',
+        f'<div><dt>Tags</dt><dd class="bf-tags">{tag_links}</dd></div>' if tags else "",
+        "</dl>",
+        '<p class="bf-notice" role="note" data-review="none">The English is a machine '
+        "translation by Apertium.</p>\n</header>",
+        '<p class="bf-legend"><span class="bf-legend-label">Marks:</span></p>',
+        '<div class="bf-columns" aria-hidden="true"><span>Español</span><span>English</span></div>',
+        '<div class="bf-paragraph" id="p1">',
+        '<a class="bf-anchor" href="#p1" aria-label="Link to paragraph 1">¶</a>',
+    ]
+    for n, (es, en) in enumerate(pairs, 1):
+        body += [
+            f'<div class="bf-pair" id="p1-s{n}">',
+            f'<p class="bf-es" lang="es">{e(es)}</p>',
+            f'<p class="bf-en" lang="en" data-origin="machine">{e(en)}</p>\n</div>',
+        ]
+    body += ["</div>", '<p class="bf-figures">The engine knew every word.</p>', "</article>"]
+    return "\n".join(body)
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- what is read of a page -------------------------------------------------------------------
+
+
+def test_a_page_gives_its_titles_sentences_labels_and_date_and_nothing_about_the_page() -> None:
+    body = page(
+        "El perro",
+        "The dog",
+        [("El perro come.", "The dog eats."), ("Duerme.", "It sleeps.")],
+        lead="en",
+        source="Diario",
+        tags=("Ciudad", "Perros"),
+    )
+    article = read_article(body)
+    assert article.titles == (("en", "The dog"), ("es", "El perro"))
+    assert article.sentences == {
+        "es": ["El perro come.", "Duerme."],
+        "en": ["The dog eats.", "It sleeps."],
+    }
+    assert article.labels == ("Diario", "Ciudad, Perros")
+    assert article.date == "2024-05-02"
+    everything = " ".join([*article.sentences["es"], *article.sentences["en"], *article.labels])
+    for about_the_page in ("machine", "Marks", "Español", "¶", "knew", "Reading", "Source"):
+        assert about_the_page not in everything
+
+
+@given(TEXT, TEXT, st.lists(st.tuples(TEXT, TEXT), max_size=4), TEXT)
+def test_escaped_text_is_read_back_as_the_same_text(
+    title_es: str, title_en: str, pairs: list[tuple[str, str]], source: str
+) -> None:
+    article = read_article(page(title_es, title_en, pairs, source=source))
+    assert article.title("es") == squeeze(title_es)
+    assert article.title("en") == squeeze(title_en)
+    assert article.sentences["es"] == [squeeze(es) for es, _ in pairs]
+    assert article.sentences["en"] == [squeeze(en) for _, en in pairs]
+    assert article.labels == ((squeeze(source),) if source else ())
+
+
+def test_markup_in_a_sentence_is_dropped_and_references_decoded() -> None:
+    marked = 'El <span class="bf-uncertain" title="Left in Spanish">perro</span> &amp; gato'
+    assert text_of(marked) == "El perro & gato"
+
+
+# -- words and terms ----------------------------------------------------------------------------
+
+
+def test_accents_are_folded_before_stemming_in_both_languages() -> None:
+    analyser = Analyser()
+    assert analyser.query_terms("huracán huracan HURACÁN", "es") == ["hurac"] * 3
+    assert analyser.query_terms("perro perros", "es") == ["perr"] * 2
+    assert analyser.query_terms("hurricanes hurricane", "en") == ["hurrican"] * 2
+    assert analyser.query_terms("canción", "es") == analyser.query_terms("cancion", "es")
+
+
+@given(TEXT)
+def test_folding_leaves_no_mark_and_changes_nothing_twice(text: str) -> None:
+    folded = fold(text)
+    decomposed = unicodedata.normalize("NFD", folded)
+    assert not any(unicodedata.category(c).startswith("M") for c in decomposed)
+    assert fold(folded) == folded
+
+
+@given(TEXT)
+def test_words_are_runs_of_letters_and_digits_in_lower_case(text: str) -> None:
+    for word in words(text):
+        assert word and all(c.isalnum() for c in word)
+        assert word == word.lower()
+
+
+def test_a_title_word_counts_more_than_a_word_of_the_text() -> None:
+    article = read_article(page("Lluvia", "Rain", [("Sol y lluvia.", "Sun and rain.")]))
+    counts = Analyser().counts(article, "es")
+    assert counts["lluvi"] == TITLE_WEIGHT + 1
+    assert counts["sol"] == 1
+
+
+# -- the files of a shard -----------------------------------------------------------------------
+
+
+@given(st.lists(st.dictionaries(TERM, st.integers(1, 50), max_size=8), max_size=12))
+def test_postings_give_back_each_briefings_counts(counts: list[dict[str, int]]) -> None:
+    postings = postings_of(counts)
+    for term, posting in postings.items():
+        assert decode(posting) == {
+            n: found[term] for n, found in enumerate(counts) if term in found
+        }
+    assert set(postings) == {term for found in counts for term in found}
+
+
+@given(st.dictionaries(TERM, st.lists(st.integers(0, 9), min_size=2, max_size=40), max_size=300))
+def test_chunks_hold_every_term_once_in_the_browsers_order(postings: dict[str, list[int]]) -> None:
+    runs = list(chunks(postings))
+    flat = [term for run in runs for term in run]
+    assert sorted(flat) == sorted(postings)
+    keys = [utf16_order(term) for term in flat]
+    assert keys == sorted(keys)  # JavaScript's "<" compares UTF-16 code units
+    assert all(run for run in runs)
+    if len(runs) > 1:
+        assert all(len(json.dumps({t: postings[t] for t in run})) < 3 * CHUNK_BYTES for run in runs)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT, st.lists(st.tuples(TEXT, TEXT), max_size=3)), max_size=5))
+def test_every_word_of_a_shard_is_found_where_the_browser_looks(
+    briefings: list[tuple[str, str, list[tuple[str, str]]]],
+) -> None:
+    documents = [
+        Document(f"briefings/{n}/", page(es, en, pairs))
+        for n, (es, en, pairs) in enumerate(briefings)
+    ]
+    analyser = Analyser()
+    files = shard_files(documents, analyser)
+    meta = json.loads(files["index.json"])
+    assert meta["documents"] == len(documents)
+    for language in ("es", "en"):
+        starts = meta["languages"][language]["chunks"]
+        assert [utf16_order(s) for s in starts] == sorted(utf16_order(s) for s in starts)
+        for number, document in enumerate(documents):
+            counts = analyser.counts(read_article(document.content), language)
+            assert meta["languages"][language]["lengths"][number] == sum(counts.values())
+            for term, count in counts.items():
+                at = max(i for i, s in enumerate(starts) if utf16_order(s) <= utf16_order(term))
+                chunk = json.loads(files[f"{language}/{at}.json"])
+                assert decode(chunk[term])[number] == count
+    for number, document in enumerate(documents):
+        fragment = json.loads(files[f"docs/{number}.json"])
+        assert fragment["url"] == document.url
+        assert fragment["text"] == read_article(document.content).sentences
+
+
+# -- the indexer's process ----------------------------------------------------------------------
+
+
+def test_the_indexer_makes_a_shard_from_staged_pages(tmp_path: Path) -> None:
+    stage = tmp_path / "stage"
+    (stage / "briefings" / "perro").mkdir(parents=True)
+    (stage / "briefings" / "perro" / "index.html").write_text(
+        page("El perro", "The dog", [("El perro come.", "The dog eats.")]), encoding="utf-8"
+    )
+    (tmp_path / "out").mkdir()
+    job = {
+        "stage": str(stage),
+        "pages": [["briefings/perro/index.html", "briefings/perro/"]],
+        "output": str(tmp_path / "out"),
+    }
+    answers = io.StringIO()
+    serve(io.StringIO(json.dumps(job) + "\n"), answers)
+    assert "seconds" in json.loads(answers.getvalue())
+    made = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.json"))
+    assert made == ["docs/0.json", "en/0.json", "es/0.json", "index.json"]
+
+
+@given(st.text(max_size=200))
+def test_the_indexer_answers_every_line_even_a_bad_one(line: str) -> None:
+    answers = io.StringIO()
+    serve(io.StringIO(line.replace("\n", " ") + "\n"), answers)
+    answer = json.loads(answers.getvalue())
+    assert set(answer) in ({"error"}, {"seconds"})
+
+
+def test_a_job_naming_a_page_outside_the_stage_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.html").write_text("x", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    for bad in ("../secret.html", "/etc/passwd.html", "a/../../secret.html"):
+        job = {
+            "stage": str(tmp_path / "stage"),
+            "pages": [[bad, "x/"]],
+            "output": str(tmp_path / "out"),
+        }
+        answers = io.StringIO()
+        serve(io.StringIO(json.dumps(job) + "\n"), answers)
+        assert "not inside the site" in json.loads(answers.getvalue())["error"]
+    assert list((tmp_path / "out").iterdir()) == []
