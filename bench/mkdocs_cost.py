@@ -17,7 +17,7 @@ It also converts every generated page once in this process, through MkDocs' own 
 rendering with the site's extensions, with and without its body, to show how much of the
 Markdown time the briefings and the list pages (index, tags) each account for.
 
-The search index (Pagefind, built by the briefings plugin) is warm in the timed builds: one
+The search index (the briefings plugin's own) is warm in the timed builds: one
 untimed build of each kind first fills its cache, as on any rebuild (bench/search.py measures
 an index made from scratch). ``--without-search`` turns the search off (``search: false``).
 The plain site has the briefings plugin off: it has nothing for it to do.

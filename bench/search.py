@@ -8,20 +8,21 @@ i mod 123 under its own name, date and numbered title; one shared translation ca
 
 For each size, in Chromium over loopback (a plain static server on 127.0.0.1, no compression,
 a fresh browser profile for every measurement; bytes are counted by the server, status lines
-and headers included, as Pagefind fetches from a Web Worker):
+and headers included):
 
 - the bytes a briefing page fetches before any search (everything, once the network is idle);
 - for a Spanish and an English word of each of ``--articles`` NTREX articles (a word found in
   no other article, so every result is a briefing made from that article): the time from
   focusing the search box and entering the word to the first link to such a briefing, and
   the bytes fetched by then, page included. The box is focused and the word entered in the
-  same instant, so the time includes loading Pagefind (nothing is preloaded).
+  same instant, so the time includes loading the stemmers and the shards' index.json
+  (nothing is preloaded).
 
 And ``mkdocs build``, ``--rounds`` times in turn: without search (``search: false``); with
 the index built from scratch (its cache emptied: ``cold``); with nothing changed (``warm``);
 with one seed changed (``one seed``, against a build without search with one seed changed
 too). For each: wall time, CPU seconds, and peak memory as the sum of the resident memory of
-mkdocs and its children (Pagefind), sampled every 50 ms. ``--material`` also builds and
+mkdocs and its children (the indexer's process), sampled every 50 ms. ``--material`` also builds and
 measures the site with Material's search plugin instead, as it was before.
 """
 
@@ -57,7 +58,7 @@ from builder.seeds import slug_for  # noqa: E402
 from tests.web import CHROMIUM, LAUNCH_ARGS  # noqa: E402 (the browser tests' own launch)
 
 GOALS = {"page": 1_000_000, "search": 2_000_000, "seconds": 2.0, "share": 0.25, "memory": 400}
-_SEARCH_LINE = re.compile(r"search: .*; Pagefind ([\d.]+) s, ([\d.]+) s after the last page")
+_SEARCH_LINE = re.compile(r"search: .*; indexer ([\d.]+) s, ([\d.]+) s after the last page")
 _WORD = re.compile(r"[^\W\d_]{6,}")
 MATERIAL_SEARCH = "plugins:\n  - search:\n      lang: [en, es]\n  - briefings:"
 
@@ -69,8 +70,8 @@ class BuildRun:
     cpu: float
     peak_mb: float  # mkdocs and its children, summed
     largest_mb: float  # the largest single process
-    pagefind: float  # Pagefind's own seconds (search builds only)
-    waited: float  # seconds the build waited for Pagefind after the last page
+    indexer: float  # the indexer's own seconds (search builds only)
+    waited: float  # seconds the build waited for the index after the last page
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Lookup:
 
 
 def configure(project: Path, variant: str) -> None:
-    """Point mkdocs.yml at one variant: 'pagefind' (the default), 'none' or 'material'."""
+    """Point mkdocs.yml at one variant: 'index' (the default), 'none' or 'material'."""
     yml = project / "mkdocs.yml"
     text = yml.read_text(encoding="utf-8")
     text = text.replace(MATERIAL_SEARCH, "plugins:\n  - briefings:")
@@ -102,9 +103,11 @@ def configure(project: Path, variant: str) -> None:
 def tree_rss(root: int) -> tuple[int, int]:
     """Resident kB of a process and all its descendants: (sum, largest).
 
-    A child caught between fork and exec (mkdocs starting Pagefind: Python forks with vfork)
-    shows its parent's memory as its own; it is still running the parent's program, so it
-    is left out rather than counted twice (that once made a 220 MB mkdocs look like 436 MB).
+    A child caught between fork and exec (mkdocs starting the indexer: Python forks with
+    vfork) shows its parent's memory as its own; it is still running the parent's program
+    with the parent's arguments, so it is left out rather than counted twice (that once made
+    a 220 MB mkdocs look like 436 MB). The indexer runs the same Python as mkdocs, with other
+    arguments: it is counted.
     """
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -115,11 +118,11 @@ def tree_rss(root: int) -> tuple[int, int]:
                 continue
             children.setdefault(int(stat[1]), []).append(int(entry))
     total = largest = 0
-    stack: list[tuple[int, str | None]] = [(root, None)]
+    stack: list[tuple[int, tuple[str, bytes] | None]] = [(root, None)]
     while stack:
         pid, parent_program = stack.pop()
         try:
-            program = os.readlink(f"/proc/{pid}/exe")
+            program = (os.readlink(f"/proc/{pid}/exe"), Path(f"/proc/{pid}/cmdline").read_bytes())
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
@@ -164,8 +167,8 @@ def build(project: Path, variant: str, label: str = "", cache: Path | None = Non
         raise SystemExit(f"mkdocs build failed:\n{text[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     match = _SEARCH_LINE.search(text)
-    pagefind, waited = (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
-    return BuildRun(label or variant, wall, cpu, peak / 1024, largest / 1024, pagefind, waited)
+    indexer, waited = (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+    return BuildRun(label or variant, wall, cpu, peak / 1024, largest / 1024, indexer, waited)
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -371,16 +374,16 @@ def main() -> int:
         for size in args.sizes:
             project = make_site(root / f"site{size}", corpus, size, cache)
             print(f"{size} briefings: first build (translations, pages)", flush=True)
-            build(project, "pagefind")
+            build(project, "index")
             runs: list[BuildRun] = []
             seeds = sorted((project / "seeds").glob("*.txt"))
-            plan = [("none", "none"), ("pagefind", "cold"), ("pagefind", "warm")]
+            plan = [("none", "none"), ("index", "cold"), ("index", "warm")]
             for round_ in range(args.rounds):
                 for variant, label in plan + [("material", "material")] * args.material:
                     runs.append(build(project, variant, label, cache))
                     show(runs[-1])
                 seed = seeds[(round_ + 1) * size // (args.rounds + 1)]
-                for variant, label in (("none", "none, one seed"), ("pagefind", "one seed")):
+                for variant, label in (("none", "none, one seed"), ("index", "one seed")):
                     seed.write_text(
                         seed.read_text(encoding="utf-8") + f"\nUna frase nueva {label}.\n",
                         encoding="utf-8",
@@ -420,16 +423,16 @@ def main() -> int:
                     + ", ".join(f"{v:+.1%}" for v in cpu),
                     flush=True,
                 )
-            configure(project, "pagefind")
-            build(project, "pagefind")
-            print("  reader (Pagefind):", flush=True)
+            configure(project, "index")
+            build(project, "index")
+            print("  reader (the site's index):", flush=True)
             reading = measure_reading(project, size, args.articles, material=False)
             material = None
             if args.material:
                 build(project, "material")
                 print("  reader (Material's search):", flush=True)
                 material = measure_reading(project, size, args.articles, material=True)
-                configure(project, "pagefind")
+                configure(project, "index")
             summary[str(size)] = report(size, runs, shares, reading, material)
         print(json.dumps(summary, indent=1))
     return 0
@@ -437,8 +440,8 @@ def main() -> int:
 
 def show(run: BuildRun) -> None:
     search = (
-        f", Pagefind {run.pagefind:.1f} s, {run.waited:.1f} s after the last page"
-        if run.pagefind or run.waited
+        f", indexer {run.indexer:.1f} s, {run.waited:.1f} s after the last page"
+        if run.indexer or run.waited
         else ""
     )
     print(
