@@ -139,7 +139,7 @@ class SearchReport:
         )
 
 
-def _signal_group(process: subprocess.Popen[str], number: int) -> None:
+def _signal_group(process: subprocess.Popen[bytes], number: int) -> None:
     """Send ``number`` to the process group the indexer's process leads."""
     with contextlib.suppress(ProcessLookupError, PermissionError):  # ended already
         os.killpg(process.pid, number)
@@ -156,14 +156,17 @@ class _Runner:
         self.problems: list[str] = []
         self.seconds = 0.0
         self.stopping = False
-        self.process: subprocess.Popen[str] | None = None  # the indexer, once started
+        self.process: subprocess.Popen[bytes] | None = None  # the indexer, once started
         self.said: IO[bytes] | None = None  # its standard error
         self.thread = threading.Thread(target=self._work, name="search-index", daemon=True)
         self.thread.start()
 
-    def submit(self, number: int, digest: str, pages: list[str]) -> None:
-        """Index shard ``number`` (its ``pages``, in order) into the files ``digest``."""
-        self.jobs.put(lambda: self._index_shard(number, digest, pages))
+    def submit(
+        self, number: int, digest: str, pages: list[tuple[str, str | None]], site_dir: Path
+    ) -> None:
+        """Index shard ``number`` into the files ``digest``: its ``pages`` in order, each with
+        its rendered body, or None to read it from the built site in ``site_dir``."""
+        self.jobs.put(lambda: self._index_shard(number, digest, pages, site_dir))
 
     def then(self, job: Callable[[], None]) -> None:
         """Run ``job`` in the runner's thread once the work queued before it is done."""
@@ -203,20 +206,27 @@ class _Runner:
             finally:
                 self.jobs.task_done()
 
-    def _index_shard(self, number: int, digest: str, pages: list[str]) -> None:
+    def _index_shard(
+        self, number: int, digest: str, pages: list[tuple[str, str | None]], site_dir: Path
+    ) -> None:
         target = self.cache.bundles(digest)
         if (target / "index.json").is_file():
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=".new.", dir=target.parent))
         started = time.perf_counter()
-        job = {
-            "stage": str(self.cache.pages(number)),
-            "pages": [[uri, page_url(uri)] for uri in pages],
+        bodies = [None if c is None else c.encode("utf-8", "surrogatepass") for _, c in pages]
+        header = {
+            "site": str(site_dir),
+            "pages": [
+                [uri, page_url(uri), -1 if body is None else len(body)]
+                for (uri, _), body in zip(pages, bodies, strict=True)
+            ],
             "output": str(fresh),
         }
+        job = json.dumps(header).encode("utf-8", "surrogateescape") + b"\n"
         try:
-            answer = self._ask(json.dumps(job))
+            answer = self._ask(job + b"".join(body for body in bodies if body is not None))
         except (OSError, subprocess.SubprocessError, ValueError) as error:
             answer = {"error": str(error)}
         finally:
@@ -230,7 +240,7 @@ class _Runner:
             return
         replace_folder(fresh, target)
 
-    def _ask(self, job: str) -> dict[str, object]:
+    def _ask(self, job: bytes) -> dict[str, object]:
         """Hand one job to the indexer's process (started if need be) and read its answer;
         a process that hangs past ``RUN_TIMEOUT`` is ended."""
         with self.lock:
@@ -242,9 +252,6 @@ class _Runner:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=self._said(),
-                    text=True,
-                    encoding="utf-8",
-                    errors="surrogateescape",
                     env=_worker_environment(),
                     # A group of its own, ended with whatever it started.
                     start_new_session=True,
@@ -255,7 +262,7 @@ class _Runner:
         timer = threading.Timer(RUN_TIMEOUT, _signal_group, (process, signal.SIGKILL))
         timer.start()
         try:
-            process.stdin.write(job + "\n")
+            process.stdin.write(job)
             process.stdin.flush()
             line = process.stdout.readline()
         finally:
@@ -265,7 +272,7 @@ class _Runner:
             said = self._read_said()
             why = " ".join(said.split())[-500:] or f"status {process.returncode}"
             raise subprocess.SubprocessError(f"the indexer's process ended ({why})")
-        answer = json.loads(line)
+        answer = json.loads(line.decode("utf-8", "replace"))
         if not isinstance(answer, dict):
             raise ValueError(f"the indexer answered {line[:200]!r}")
         return answer
@@ -352,7 +359,8 @@ class SearchIndex:
         self._build: _Build | None = None
         self._shards: dict[int, Shard] = {}
         self._where: dict[str, int] = {}  # dest_uri -> shard number
-        self._staged: dict[str, tuple[int, str]] = {}  # dest_uri -> (shard, digest) on disk
+        # The bodies rendered in this build, until their shard is handed over.
+        self._contents: dict[str, str] = {}
         self._published: dict[int, str] = {}  # shard -> digest of its files in the site
         self._open: Shard | None = None
         self._waiting: dict[int, set[str]] | None = None  # full builds: pages still to come
@@ -391,8 +399,8 @@ class SearchIndex:
 
     def add_page(self, dest_uri: str, content: str) -> None:
         """A page was rendered; ``content`` is its body (or its whole HTML document)."""
-        build, cache = self._build, self._cache
-        if build is None or cache is None:
+        build = self._build
+        if build is None or self._cache is None:
             return
         build.seen.add(dest_uri)
         if not is_searchable(content):
@@ -401,8 +409,7 @@ class SearchIndex:
                 self._drop(dest_uri)
                 self._close_if_ready(self._shards.get(number), dest_uri, build)
             return
-        path = safe_page_path(dest_uri)
-        if path is None:
+        if dest_uri not in self._where and safe_page_path(dest_uri) is None:
             build.problems.append(f"search: page {dest_uri!r} not indexed: not a page of the site")
             return
         digest = page_digest(content)
@@ -414,10 +421,7 @@ class SearchIndex:
             shard = self._shards[number]
             shard.closed = shard.closed and shard.pages[dest_uri] == digest
         shard.pages[dest_uri] = digest
-        staged = cache.pages(shard.number) / path
-        if self._staged.get(dest_uri) != (shard.number, digest) or not staged.is_file():
-            cache.stage(shard.number, path, content)
-            self._staged[dest_uri] = (shard.number, digest)
+        self._contents[dest_uri] = content
         self._close_if_ready(shard, dest_uri, build)
 
     def finish_build(self) -> SearchReport:
@@ -443,7 +447,7 @@ class SearchIndex:
             self._runner.wait()
         self._build = None
         self._shards, self._where, self._open, self._published = {}, {}, None, {}
-        self._waiting = None
+        self._waiting, self._contents = None, {}
 
     def close(self) -> None:
         """Stop the runner (and remove the cache if it was a temporary one)."""
@@ -474,9 +478,8 @@ class SearchIndex:
         self._runner = _Runner(self.command, cache)
         for number, pages in cache.load():
             self._shards[number] = Shard(number, dict(pages))
-            for dest_uri, digest in pages.items():
+            for dest_uri in pages:
                 self._where[dest_uri] = number
-                self._staged[dest_uri] = (number, digest)
         return [*notes, cache.note] if cache.note else notes
 
     def _own_cache_folder(self) -> list[str]:
@@ -540,14 +543,16 @@ class SearchIndex:
             return
         shard.closed = True
         shard.digest = shard_digest(shard.pages, self._cache.key)
+        # A page not rendered in this build (a dirty one) is read from the built site.
+        pages = [(uri, self._contents.pop(uri, None)) for uri in shard.pages]
         if self._cache.has_bundles(shard.digest):
             build.reused += 1
             return
         build.indexed += 1
-        self._cache.tidy_stage(shard.number, [PurePosixPath(p) for p in shard.pages])
-        self._runner.submit(shard.number, shard.digest, list(shard.pages))
+        self._runner.submit(shard.number, shard.digest, pages, build.site_dir)
 
     def _drop(self, dest_uri: str) -> None:
+        self._contents.pop(dest_uri, None)
         number = self._where.pop(dest_uri)
         shard = self._shards[number]
         del shard.pages[dest_uri]
@@ -588,7 +593,7 @@ class SearchIndex:
         for shard in sorted(self._shards.values(), key=lambda s: s.number):
             if not shard.closed:
                 self._close(shard, build)
-        self._open = None
+        self._open, self._contents = None, {}
         shards = {n: s.digest for n, s in self._shards.items()}
         pages = [(n, dict(s.pages)) for n, s in sorted(self._shards.items())]
         briefings = len(self._where)
@@ -600,7 +605,7 @@ class SearchIndex:
                 seconds, runner.seconds = runner.seconds, 0.0
             listed = self._publish(cache, build.site_dir / BUNDLE_DIR, shards)
             cache.save(pages)
-            cache.prune(shards, shards.values())
+            cache.prune(shards.values())
             if len(listed) < len(shards):
                 problems.append(
                     "search: some shards have no index, so search misses their briefings"

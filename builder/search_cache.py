@@ -6,8 +6,10 @@ shard's index can be reused. A shard's index is named by the digest of what it w
 this process or the next ``mkdocs build``.
 
     manifest.json                   the shards of the last build: their pages and digests
-    pages/<shard>/<page>.html       what the indexer reads (kept, rewritten only when changed)
     bundles/<digest>/               one shard's index (``builder/search_index.py``)
+
+(``pages/``, where earlier versions staged each page, is removed with the rest when the cache
+is emptied.)
 
 The manifest is input like any other: anything unexpected in it, and the cache is emptied.
 """
@@ -109,9 +111,6 @@ class SearchCache:
 
     # -- paths ------------------------------------------------------------------------------
 
-    def pages(self, number: int) -> Path:
-        return self.root / "pages" / str(number)
-
     def bundles(self, digest: str) -> Path:
         return self.root / "bundles" / digest
 
@@ -179,32 +178,14 @@ class SearchCache:
                     found.append(path)
         return found
 
-    # -- staged pages and bundles -----------------------------------------------------------
+    # -- shard indexes -----------------------------------------------------------------------
 
-    def stage(self, number: int, path: PurePosixPath, document: str) -> None:
-        write_atomically(self.pages(number) / path, document.encode("utf-8", "surrogatepass"))
-
-    def unstage(self, number: int, path: PurePosixPath) -> None:
-        (self.pages(number) / path).unlink(missing_ok=True)
-
-    def tidy_stage(self, number: int, keep: Iterable[PurePosixPath]) -> None:
-        """Remove the staged files of a shard that are not among its pages."""
-        folder = self.pages(number)
-        wanted = {folder / path for path in keep}
-        for path in list(folder.rglob("*.html")):
-            if path not in wanted:
-                path.unlink(missing_ok=True)
-
-    def prune(self, numbers: Iterable[int], digests: Iterable[str]) -> None:
-        """Forget the staged pages and shard indexes no shard uses any more."""
-        keep_numbers = {str(n) for n in numbers}
-        keep_digests = set(digests)
-        for folder, keep in (
-            (self.root / "pages", keep_numbers),
-            (self.root / "bundles", keep_digests),
-        ):
-            if folder.is_dir():
-                for entry in folder.iterdir():
-                    # Dot-folders are leftovers of a stopped indexing: none runs while pruning.
-                    if entry.name not in keep:
-                        shutil.rmtree(entry, ignore_errors=True)
+    def prune(self, digests: Iterable[str]) -> None:
+        """Forget the shard indexes no shard uses any more."""
+        keep = set(digests)
+        folder = self.root / "bundles"
+        if folder.is_dir():
+            for entry in folder.iterdir():
+                # Dot-folders are leftovers of a stopped indexing: none runs while pruning.
+                if entry.name not in keep:
+                    shutil.rmtree(entry, ignore_errors=True)

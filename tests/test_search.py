@@ -147,13 +147,22 @@ def indexed(site: Path, language: str) -> dict[str, str]:
     return found
 
 
+def render(index: SearchIndex, site: Path, dest_uri: str, body: str) -> None:
+    """One page as MkDocs renders it: the search index is handed its body, then the page is
+    written into the site (where a later dirty build finds it)."""
+    index.add_page(dest_uri, body)
+    page = site / dest_uri
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+
+
 def full_build(index: SearchIndex, site: Path, pages: dict[str, tuple[str, str]]) -> Any:
     everything = [*pages, "index.html", "briefings/index.html"]
     index.start_build(site, everything, dirty=False)
-    index.add_page("index.html", "<h1>Home</h1><p>Cumbre, lluvia, perro.</p>")
+    render(index, site, "index.html", "<h1>Home</h1><p>Cumbre, lluvia, perro.</p>")
     for dest_uri, (es, en) in pages.items():
-        index.add_page(dest_uri, briefing_body(es, en))
-    index.add_page("briefings/index.html", '<div class="bf-index">Cumbre en Madrid</div>')
+        render(index, site, dest_uri, briefing_body(es, en))
+    render(index, site, "briefings/index.html", '<div class="bf-index">Cumbre en Madrid</div>')
     return index.finish_build()
 
 
@@ -199,8 +208,8 @@ def test_a_dirty_build_indexes_only_the_shards_that_changed(
     pages.remove("briefings/uno/index.html")
     search_index.start_build(site, pages, dirty=True)
     # The changed page of shard 1, and a new page, which goes to the last shard (2).
-    search_index.add_page("briefings/cuatro/index.html", briefing_body("La casa roja", "Red"))
-    search_index.add_page("briefings/seis/index.html", briefing_body("Seis gatos", "Six cats"))
+    render(search_index, site, "briefings/cuatro/index.html", briefing_body("La casa roja", "Red"))
+    render(search_index, site, "briefings/seis/index.html", briefing_body("Seis gatos", "Six cats"))
     report = search_index.finish_build()
     assert report.problems == ()
     assert (report.briefings, report.shards, report.indexed) == (5, 3, 3)  # uno left shard 0
@@ -223,7 +232,7 @@ def test_only_the_changed_shard_is_indexed_again(search_index: SearchIndex, tmp_
     full_build(search_index, site, PAGES)
     before = {p: p.stat().st_ino for p in (site / BUNDLE_DIR).glob("*/index.json")}
     search_index.start_build(site, [*PAGES], dirty=True)
-    search_index.add_page("briefings/tres/index.html", briefing_body("El gato come", "Cat"))
+    render(search_index, site, "briefings/tres/index.html", briefing_body("El gato come", "Cat"))
     report = search_index.finish_build()
     assert report.indexed == 1
     after = {p: p.stat().st_ino for p in (site / BUNDLE_DIR).glob("*/index.json")}
@@ -276,14 +285,18 @@ def test_a_second_process_on_one_cache_indexes_apart_and_leaves_the_cache_alone(
     owner, other = SearchIndex(cache, shard_size=2), SearchIndex(cache, shard_size=2)
     try:
         full_build(owner, tmp_path / "site-1", PAGES)
-        staged = {p: p.read_bytes() for p in (cache / "pages").rglob("*.html")}
+        kept = {
+            p: p.read_bytes() for p in cache.rglob("*") if p.is_file() and p.name != "owner.lock"
+        }
         changed = dict(PAGES, **{"briefings/cinco/index.html": ("Un tren viejo", "Old train")})
         report = full_build(other, tmp_path / "site-2", changed)
         assert report.problems == ()
         assert (report.indexed, report.reused) == (3, 0)  # from scratch, in a folder of its own
         assert report.notes and "uses the index's cache" in report.notes[0]
         assert indexed(tmp_path / "site-2", "es")["/briefings/cinco/"].startswith("Un tren")
-        assert {p: p.read_bytes() for p in (cache / "pages").rglob("*.html")} == staged
+        assert {
+            p: p.read_bytes() for p in cache.rglob("*") if p.is_file() and p.name != "owner.lock"
+        } == kept
         again = full_build(owner, tmp_path / "site-1", PAGES)
         assert (again.indexed, again.reused, again.notes) == (0, 3, ())
     finally:
@@ -300,9 +313,9 @@ def test_a_second_process_on_one_cache_indexes_apart_and_leaves_the_cache_alone(
     [
         "not json",
         "[]",
-        '{"version": 1, "key": "x", "shards": []}',
-        '{"version": 1, "key": "%s", "shards": [{"number": 0, "pages": {"../x.html": "%s"}}]}',
-        '{"version": 1, "key": "%s", "shards": [{"number": "0", "pages": {}}]}',
+        '{"version": 2, "key": "x", "shards": []}',
+        '{"version": 2, "key": "%s", "shards": [{"number": 0, "pages": {"../x.html": "%s"}}]}',
+        '{"version": 2, "key": "%s", "shards": [{"number": "0", "pages": {}}]}',
     ],
 )
 def test_a_cache_that_does_not_check_out_is_not_used(tmp_path: Path, broken: str) -> None:
@@ -334,7 +347,7 @@ def test_a_page_that_stops_being_a_briefing_leaves_the_index(
     site = tmp_path / "site"
     full_build(search_index, site, PAGES)
     search_index.start_build(site, [*PAGES], dirty=True)
-    search_index.add_page("briefings/tres/index.html", "<p>Moved.</p>")
+    render(search_index, site, "briefings/tres/index.html", "<p>Moved.</p>")
     search_index.finish_build()
     assert "/briefings/tres/" not in indexed(site, "en")
     assert len(indexed(site, "en")) == 4
@@ -471,7 +484,7 @@ def test_a_cache_folder_whose_path_is_not_utf8_works(tmp_path: Path) -> None:
     assert len(indexed(tmp_path / "site", "es")) == 5
 
 
-@pytest.mark.parametrize("where", ["pages", "bundles", "pages/0", "bundles/x", "manifest.json"])
+@pytest.mark.parametrize("where", ["bundles", "bundles/x", "manifest.json"])
 def test_a_link_in_the_search_cache_steers_no_write_or_delete(tmp_path: Path, where: str) -> None:
     """A link put in the cache (a restored CI cache, a careless hand) is removed, never
     followed: what it points to is left as it was, and the index is made anew."""
@@ -498,7 +511,7 @@ def test_a_link_in_the_search_cache_steers_no_write_or_delete(tmp_path: Path, wh
     assert not [p for p in cache.rglob("*") if p.is_symlink()]
 
 
-@pytest.mark.parametrize("where", ["manifest.json", "bundles/x/index.json", "pages/0/x"])
+@pytest.mark.parametrize("where", ["manifest.json", "bundles/x/index.json", "bundles/x"])
 def test_a_pipe_in_the_search_cache_never_blocks_the_build(tmp_path: Path, where: str) -> None:
     site, cache = tmp_path / "site", tmp_path / "cache"
     one_build(cache, site, PAGES)
@@ -522,3 +535,21 @@ def test_a_search_cache_that_is_a_link_is_not_used(tmp_path: Path) -> None:
     assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"]
     assert report.notes[0].startswith(f"search: the index's cache {str(tmp_path / 'cache')!r} is")
     assert len(indexed(tmp_path / "site", "es")) == 5
+
+
+def test_a_dirty_build_names_a_built_page_it_cannot_read(
+    search_index: SearchIndex, tmp_path: Path
+) -> None:
+    """A dirty build reads the pages it did not render from the site: one removed by hand
+    leaves its shard without an index, and the build says which page."""
+    site = tmp_path / "site"
+    full_build(search_index, site, PAGES)
+    (site / "briefings" / "tres" / "index.html").unlink()
+    search_index.start_build(site, [*PAGES], dirty=True)
+    render(search_index, site, "briefings/cuatro/index.html", briefing_body("La casa", "House"))
+    report = search_index.finish_build()
+    assert report.problems[0] == (
+        "search index (shard 1) not built: ValueError: page 'briefings/tres/index.html' of the "
+        "built site: does not exist"
+    )
+    assert manifest(site) == ["0/", "2/"]

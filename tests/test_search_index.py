@@ -214,43 +214,80 @@ def test_every_word_of_a_shard_is_found_where_the_browser_looks(
 # -- the indexer's process ----------------------------------------------------------------------
 
 
-def test_the_indexer_makes_a_shard_from_staged_pages(tmp_path: Path) -> None:
-    stage = tmp_path / "stage"
-    (stage / "briefings" / "perro").mkdir(parents=True)
-    (stage / "briefings" / "perro" / "index.html").write_text(
-        page("El perro", "The dog", [("El perro come.", "The dog eats.")]), encoding="utf-8"
-    )
-    (tmp_path / "out").mkdir()
-    job = {
-        "stage": str(stage),
-        "pages": [["briefings/perro/index.html", "briefings/perro/"]],
-        "output": str(tmp_path / "out"),
+def job(site: Path, pages: list[tuple[str, str, str | None]], output: Path) -> bytes:
+    """A job as builder/search.py writes it: a header line, then the bodies."""
+    bodies = [None if body is None else body.encode("utf-8") for _, _, body in pages]
+    header = {
+        "site": str(site),
+        "pages": [
+            [uri, url, -1 if body is None else len(body)]
+            for (uri, url, _), body in zip(pages, bodies, strict=True)
+        ],
+        "output": str(output),
     }
-    answers = io.StringIO()
-    serve(io.StringIO(json.dumps(job) + "\n"), answers)
-    assert "seconds" in json.loads(answers.getvalue())
+    return json.dumps(header).encode() + b"\n" + b"".join(b for b in bodies if b is not None)
+
+
+def answers_to(jobs: bytes) -> list[dict[str, object]]:
+    answers = io.BytesIO()
+    serve(io.BytesIO(jobs), answers)
+    return [json.loads(line) for line in answers.getvalue().splitlines()]
+
+
+def test_the_indexer_makes_a_shard_from_bodies_and_built_pages(tmp_path: Path) -> None:
+    """A body handed over with the job (multi-byte letters included), and a page of the built
+    site (a dirty build); then a second job on the same process."""
+    site = tmp_path / "site"
+    (site / "briefings" / "perro").mkdir(parents=True)
+    (site / "briefings" / "perro" / "index.html").write_text(
+        f"<html><body>{page('El perro', 'The dog', [('Come.', 'Eats.')])}</body></html>",
+        encoding="utf-8",
+    )
+    for name in ("out", "out2"):
+        (tmp_path / name).mkdir()
+    pages = [
+        ("briefings/perro/index.html", "briefings/perro/", None),
+        ("briefings/gato/index.html", "briefings/gato/", page("Gato 🐈", "Cat", [("Sí", "Yes")])),
+    ]
+    answers = answers_to(
+        job(site, pages, tmp_path / "out") + job(site, pages[1:], tmp_path / "out2")
+    )
+    assert [set(answer) for answer in answers] == [{"seconds"}, {"seconds"}]
     made = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.json"))
-    assert made == ["docs/0.json", "en/0.json", "es/0.json", "index.json"]
+    assert made == ["docs/0.json", "docs/1.json", "en/0.json", "es/0.json", "index.json"]
+    spanish = json.loads((tmp_path / "out" / "es" / "0.json").read_text(encoding="utf-8"))
+    assert decode(spanish["perr"]) == {0: TITLE_WEIGHT}
+    assert decode(spanish["gat"]) == {1: TITLE_WEIGHT}
+    second = json.loads((tmp_path / "out2" / "docs" / "0.json").read_text(encoding="utf-8"))
+    assert second["titles"][0] == ["es", "Gato 🐈"]
 
 
-@given(st.text(max_size=200))
-def test_the_indexer_answers_every_line_even_a_bad_one(line: str) -> None:
-    answers = io.StringIO()
-    serve(io.StringIO(line.replace("\n", " ") + "\n"), answers)
-    answer = json.loads(answers.getvalue())
-    assert set(answer) in ({"error"}, {"seconds"})
+@given(st.binary(max_size=300))
+def test_the_indexer_answers_a_job_it_cannot_read_and_stops(data: bytes) -> None:
+    """Whatever comes in, an answer goes out for each job read, and nothing is raised; after
+    a job it cannot read to its end, the next cannot be found, so the process ends."""
+    answers = answers_to(data)
+    assert len(answers) <= data.count(b"\n") + 1
+    assert all(set(answer) in ({"error"}, {"seconds"}) for answer in answers)
 
 
-def test_a_job_naming_a_page_outside_the_stage_is_refused(tmp_path: Path) -> None:
+def test_a_job_naming_a_page_outside_the_site_is_refused(tmp_path: Path) -> None:
     (tmp_path / "secret.html").write_text("x", encoding="utf-8")
     (tmp_path / "out").mkdir()
     for bad in ("../secret.html", "/etc/passwd.html", "a/../../secret.html"):
-        job = {
-            "stage": str(tmp_path / "stage"),
-            "pages": [[bad, "x/"]],
-            "output": str(tmp_path / "out"),
-        }
-        answers = io.StringIO()
-        serve(io.StringIO(json.dumps(job) + "\n"), answers)
-        assert "not inside the site" in json.loads(answers.getvalue())["error"]
+        (answer,) = answers_to(job(tmp_path / "site", [(bad, "x/", None)], tmp_path / "out"))
+        assert "not inside the site" in str(answer["error"])
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_job_cut_short_is_answered_and_ends_the_process(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    whole = job(tmp_path, [("a.html", "a", page("A", "A", []))], tmp_path / "out")
+    assert answers_to(whole[:-10]) == [
+        {"error": "UnreadableJob: the job ended before its bodies did"}
+    ]
+    # A body shorter than its length takes the next job's first bytes: that job's header is
+    # then lost, and the process ends there, however many jobs follow.
+    answers = answers_to(whole[:-10] + whole + whole)
+    assert str(answers[-1]["error"]).startswith("UnreadableJob: a job's header is not JSON")
+    assert len(answers) == 2
