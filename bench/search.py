@@ -54,9 +54,11 @@ sys.path.insert(0, str(REPO))
 
 from bench.pipeline import make_corpus  # noqa: E402
 from bench.scale import make_site  # noqa: E402
+from builder.search_text import Analyser  # noqa: E402
 from builder.seeds import slug_for  # noqa: E402
 from tests.web import CHROMIUM, LAUNCH_ARGS  # noqa: E402 (the browser tests' own launch)
 
+GIVE_UP_MS = 20_000  # a search that shows no link to the article by then has failed
 GOALS = {"page": 1_000_000, "search": 2_000_000, "seconds": 2.0, "share": 0.25, "memory": 400}
 _SEARCH_LINE = re.compile(r"search: .*; indexer ([\d.]+) s, ([\d.]+) s after the last page")
 _WORD = re.compile(r"[^\W\d_]{6,}")
@@ -232,16 +234,18 @@ def served(folder: Path, counter: Served) -> Iterator[str]:
         server.server_close()
 
 
-FIND = """([word, targets, material]) => new Promise(resolve => {
+FIND = """([word, targets, material, giveUp]) => new Promise(resolve => {
   const list = document.querySelector(material ? '.md-search-result__list'
                                                 : '#bf-search-results');
   const input = document.querySelector('input.md-search__input');
   const hit = () => [...list.querySelectorAll('a')].some(a =>
       targets.some(t => new URL(a.href).pathname === t));
   const started = performance.now();
-  new MutationObserver((_, observer) => {
+  const observer = new MutationObserver(() => {
     if (hit()) { observer.disconnect(); resolve(performance.now() - started); }
-  }).observe(list, {childList: true, subtree: true});
+  });
+  observer.observe(list, {childList: true, subtree: true});
+  setTimeout(() => { observer.disconnect(); resolve(null); }, giveUp);
   input.focus();
   input.value = word;
   input.dispatchEvent(new Event('input', {bubbles: true}));
@@ -271,7 +275,14 @@ def look_up(
     page.goto(base + page_path, wait_until="networkidle")
     page.wait_for_timeout(300)
     page_bytes = counter.bytes
-    seconds = page.evaluate(f"({FIND})", [word, targets, material]) / 1000
+    elapsed = page.evaluate(f"({FIND})", [word, targets, material, GIVE_UP_MS])
+    if elapsed is None:
+        shown = page.locator("#bf-search-results a, .md-search-result__list a").count()
+        raise SystemExit(
+            f"searching {word!r}: no link to its article within {GIVE_UP_MS / 1000:.0f} s "
+            f"({shown} other results shown)"
+        )
+    seconds = elapsed / 1000
     page.wait_for_timeout(500)  # anything still on the way is counted too
     result = Lookup(word, "", seconds, page_bytes, counter.bytes, len(counter.requests))
     foreign = [url for url in asked if not url.startswith(base)]
@@ -308,15 +319,17 @@ def texts_by_article(project: Path, seeds: list[str]) -> tuple[dict[str, str], d
     return spanish, english
 
 
-def unique_word(article: str, texts: dict[str, str]) -> str:
-    """A word of one article that no other article has (the most frequent such word)."""
-    seen: Counter[str] = Counter()
+def unique_word(article: str, texts: dict[str, str], language: str) -> str:
+    """A word of one article whose search term no other article has (the most frequent
+    such word). Terms, not words: "récord" and "recordar" are both "record" to the index."""
+    analyser = Analyser()
+    seen: set[str] = set()
     for other, text in texts.items():
         if other != article:
-            seen.update(w.lower() for w in _WORD.findall(text))
+            seen.update(analyser.term(w.lower(), language) for w in _WORD.findall(text))
     own: Counter[str] = Counter(w.lower() for w in _WORD.findall(texts[article]))
     for word, _count in own.most_common():
-        if word not in seen:
+        if analyser.term(word, language) not in seen:
             return word
     raise SystemExit(f"no word unique to {article}")
 
@@ -338,7 +351,7 @@ def measure_reading(project: Path, size: int, articles: int, material: bool) -> 
         for article in chosen:
             targets = [f"/briefings/{slug_for(s)}/" for s in seeds if s.endswith("-" + article)]
             for language, texts in (("es", spanish), ("en", english)):
-                word = unique_word(article, texts)
+                word = unique_word(article, texts, language)
                 found = look_up(browser, base, counter, middle, word, targets, material)
                 lookups.append(replace(found, language=language))
                 print(
