@@ -128,7 +128,8 @@ def test_no_index_before_searching_and_an_unaccented_word_finds_the_accent(
     english = hit.locator(".bf-search-title-en")
     assert "hurricane" in english.inner_text().lower() and english.get_attribute("lang") == "en"
     assert hit.locator("mark").first.inner_text() == "huracán"
-    assert hit.locator("time").inner_text() == "2024-05-02"
+    assert hit.locator("time").inner_text() == "2 May 2024"  # as the briefing says it
+    assert hit.locator("time").get_attribute("datetime") == "2024-05-02"
     assert reader.index_requests(), "the index was not loaded for the search"
     assert [url for url in reader.requests if not url.startswith(site)] == []
     assert reader.errors == []

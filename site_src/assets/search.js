@@ -643,6 +643,17 @@
     }
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  // "2024-05-02" as the pages say it, "2 May 2024" (builder/render.py's long_date); a date
+  // of another shape is shown as it is.
+  function longDate(iso) {
+    var parts = /^(\d{4})-(\d\d)-(\d\d)$/.exec(iso);
+    var month = parts ? MONTHS[Number(parts[2]) - 1] : undefined;
+    return month ? Number(parts[3]) + " " + month + " " + parts[1] : iso;
+  }
+
   function item(hit) {
     var data = hit.data;
     var lead = data.titles[0] || { lang: "es", text: data.url };
@@ -658,7 +669,7 @@
     article.appendChild(text);
     if (data.date) {
       article.appendChild(el("p", { class: "bf-search-date" }, [
-        el("time", { datetime: data.date }, [data.date]),
+        el("time", { datetime: data.date }, [longDate(data.date)]),
       ]));
     }
     return el("li", { class: "md-search-result__item" }, [
