@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from builder.errors import StateError
+from builder.errors import InputError, OutputError, StateError
+from builder.files import describe_os_error, ensure_folder, read_regular
 from builder.lock import try_hold
 from builder.search_cache import (
     SearchCache,
@@ -50,8 +51,14 @@ from builder.search_cache import (
     shard_digest,
     write_atomically,
 )
-from builder.search_index import CHUNK_BYTES, FORMAT_VERSION
-from builder.search_text import BODY_MARK, STEMMERS, TITLE_WEIGHT, is_searchable
+from builder.search_index import CHUNK_BYTES, FORMAT_VERSION, SHARD_FILE, expected_files
+from builder.search_text import (
+    ANALYSIS_VERSION,
+    BODY_MARK,
+    STEMMERS,
+    TITLE_WEIGHT,
+    is_searchable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +70,7 @@ SHARD_SIZE = 500
 BUNDLE_DIR = "bf-search"
 MANIFEST_NAME = "shards.json"
 MANIFEST_VERSION = 2
+MAX_INDEX_BYTES = 16 << 20  # a shard's index.json: about 40 kB for 500 briefings
 RUN_TIMEOUT = 600  # seconds for one shard (500 briefings take about half a second)
 STOP_TIMEOUT = 10  # seconds MkDocs waits for the runner when it stops
 # Held by the process that uses the cache folder: a second process (another 'mkdocs serve' of
@@ -71,15 +79,25 @@ OWNER_LOCK = "owner.lock"
 
 
 def worker_command() -> list[str]:
-    """How the indexer's process is started: this Python, this project's ``builder``."""
-    return [sys.executable, "-m", "builder.search_worker"]
+    """How the indexer's process is started: this Python, this project's ``builder``.
+
+    ``-P``: ``-m`` would put the current folder first on the import path, and a ``json.py`` or
+    ``Stemmer.py`` in the folder ``mkdocs`` was started from would be run in its place."""
+    return [sys.executable, "-P", "-m", "builder.search_worker"]
 
 
 def index_key() -> str:
     """What the shards' files depend on besides their pages: part of the cache's key."""
     from importlib.metadata import version
 
-    settings = [FORMAT_VERSION, CHUNK_BYTES, TITLE_WEIGHT, STEMMERS, version("PyStemmer")]
+    settings = [
+        FORMAT_VERSION,
+        ANALYSIS_VERSION,
+        CHUNK_BYTES,
+        TITLE_WEIGHT,
+        STEMMERS,
+        version("PyStemmer"),
+    ]
     return hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:24]
 
 
@@ -310,6 +328,19 @@ class _Runner:
     def _fail(self, message: str) -> None:
         with self.lock:
             self.problems.append(message)
+
+
+def _copy_shard(files: Path, target: Path) -> str:
+    """Copy a cached shard's files (only those a shard has) into ``target``; return what is
+    wrong with it, or "" when it is whole."""
+    try:
+        copied = copy_tree(files, target, SHARD_FILE)
+        missing = expected_files(read_regular(files / "index.json", MAX_INDEX_BYTES)) - copied
+    except (InputError, OSError, ValueError, UnicodeError, RecursionError) as error:
+        return f"cannot be read ({error})"
+    if missing:
+        return f"lacks {len(missing)} of its files ({min(missing)}, ...)"
+    return ""
 
 
 def _worker_environment() -> dict[str, str]:
@@ -544,7 +575,9 @@ class SearchIndex:
         shard.closed = True
         shard.digest = shard_digest(shard.pages, self._cache.key)
         # A page not rendered in this build (a dirty one) is read from the built site.
-        pages = [(uri, self._contents.pop(uri, None)) for uri in shard.pages]
+        # Numbered in sorted order, as the digest is made: the same digest (the files' ``?v=``)
+        # always means the same numbering, whatever order this build rendered them in.
+        pages = [(uri, self._contents.pop(uri, None)) for uri in sorted(shard.pages)]
         if self._cache.has_bundles(shard.digest):
             build.reused += 1
             return
@@ -603,7 +636,7 @@ class SearchIndex:
                 problems = [*build.problems, *runner.problems]
                 runner.problems.clear()
                 seconds, runner.seconds = runner.seconds, 0.0
-            listed = self._publish(cache, build.site_dir / BUNDLE_DIR, shards)
+            listed = self._publish(cache, build.site_dir, shards, problems)
             cache.save(pages)
             cache.prune(shards.values())
             if len(listed) < len(shards):
@@ -624,9 +657,22 @@ class SearchIndex:
         return publish
 
     def _publish(
-        self, cache: SearchCache, folder: Path, shards: dict[int, str]
+        self, cache: SearchCache, site_dir: Path, shards: dict[int, str], problems: list[str]
     ) -> list[tuple[str, str]]:
-        """Put each shard's files into the site (those not there yet) and list them."""
+        """Put each shard's files into the site (those not there yet) and list them; what goes
+        wrong is added to ``problems``."""
+        try:
+            # A link in the index's place (left there, or made by hand) is never written through.
+            site_dir.mkdir(parents=True, exist_ok=True)  # the site's own: MkDocs makes it too
+            folder = ensure_folder(site_dir, Path(BUNDLE_DIR))
+        except OSError as error:
+            self._published.clear()
+            problems.append(f"search index not published: {describe_os_error(error)}")
+            return []
+        except OutputError as error:
+            self._published.clear()
+            problems.append(f"search index not published: {error}")
+            return []
         listed: list[tuple[str, str]] = []
         for number in list(self._published):
             if number not in shards:
@@ -635,17 +681,25 @@ class SearchIndex:
         for number, digest in sorted(shards.items()):
             files = cache.bundles(digest)
             target = folder / str(number)
-            if not (files / "index.json").is_file():
+            if not (files / "index.json").is_file():  # not made: the indexer said why
                 shutil.rmtree(target, ignore_errors=True)
                 self._published.pop(number, None)
                 continue
-            if self._published.get(number) != digest or not target.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fresh = Path(tempfile.mkdtemp(prefix=f".{number}.", dir=target.parent))
-                copy_tree(files, fresh)
+            if self._published.get(number) != digest or target.is_symlink() or not target.is_dir():
+                fresh = Path(tempfile.mkdtemp(prefix=f".{number}.", dir=folder))
+                wrong = _copy_shard(files, fresh)
+                if wrong:
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    shutil.rmtree(target, ignore_errors=True)
+                    shutil.rmtree(files, ignore_errors=True)  # made again by the next build
+                    self._published.pop(number, None)
+                    problems.append(
+                        f"search index (shard {number}) left out: its copy in the cache "
+                        f"{wrong}; it is made again by the next build"
+                    )
+                    continue
                 replace_folder(fresh, target)
                 self._published[number] = digest
             listed.append((f"{number}/", digest))
-        folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / MANIFEST_NAME, manifest_text(listed).encode("utf-8"))
         return listed

@@ -19,6 +19,7 @@ Made from the builder's own data only; every string is JSON, never markup.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -26,6 +27,10 @@ from builder.search_text import LANGUAGES, Analyser, Article, read_article
 
 FORMAT_VERSION = 1
 CHUNK_BYTES = 12_000  # about this much JSON a chunk: what one word of a query fetches
+# The name of every file a shard may hold: nothing else found in a cached shard is published.
+SHARD_FILE = re.compile(
+    rf"index\.json|(?:{'|'.join(LANGUAGES)}|docs)/(?:0|[1-9][0-9]{{0,8}})\.json"
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,26 @@ def chunks(postings: dict[str, list[int]]) -> Iterator[list[str]]:
         size += cost
     if run:
         yield run
+
+
+def expected_files(index: bytes) -> set[str]:
+    """The files a shard's ``index.json`` says the shard holds (``ValueError`` if it is not
+    one of ours)."""
+    data = json.loads(index.decode("utf-8"))
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        raise ValueError("not an index.json of this version")
+    documents, languages = data.get("documents"), data.get("languages")
+    if type(documents) is not int or not 0 <= documents <= 100_000:
+        raise ValueError("bad number of documents")
+    if not isinstance(languages, dict) or sorted(languages) != sorted(LANGUAGES):
+        raise ValueError("bad languages")
+    names = {"index.json", *(f"docs/{number}.json" for number in range(documents))}
+    for language, entry in languages.items():
+        starts = entry.get("chunks") if isinstance(entry, dict) else None
+        if not isinstance(starts, list) or len(starts) > 100_000:
+            raise ValueError(f"bad chunks for {language!r}")
+        names.update(f"{language}/{number}.json" for number in range(len(starts)))
+    return names
 
 
 def shard_files(documents: list[Document], analyser: Analyser) -> dict[str, bytes]:

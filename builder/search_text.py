@@ -25,7 +25,9 @@ after Python's version may be a word in one and not in the other.
 
 from __future__ import annotations
 
+import functools
 import html
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -36,15 +38,24 @@ import Stemmer
 LANGUAGES = ("es", "en")
 STEMMERS = {"es": "spanish", "en": "porter"}
 TITLE_WEIGHT = 5  # a word of a title counts as this many words of the text
+# How text is cut into words and a shard's briefings numbered; part of the index cache's key,
+# so a change makes every shard again. 2: marks stay in their word, briefings in file order.
+ANALYSIS_VERSION = 2
 
 BODY_MARK = "data-search-body"
+# The tag that opens a briefing's body (templates/briefing.md.j2). Looked for whole: a seed's
+# text that says "data-search-body" is escaped text, never this tag.
+BODY_TAG = f'<article class="bf-briefing" {BODY_MARK}>'
 _TITLE = re.compile(r'<(h1|p) class="bf-title[-a-z]*" lang="(es|en)">(.*?)</\1>', re.S)
 # The text up to "</p>", written out so that the engine runs through it a stretch at a time.
 _SENTENCE = re.compile(r'<p class="bf-(es|en)" lang="\1"[^>]*>([^<]*(?:<(?!/p>)[^<]*)*)</p>')
 _LABEL = re.compile(r'<dd class="bf-(?:source|author|tags)">(.*?)</dd>', re.S)
 _DATE = re.compile(r'<time datetime="(\d{4}-\d\d-\d\d)"')
 _TAG = re.compile(r"<[^<>]*>")
-# A word: a run of letters and digits (Unicode categories L and N), as in search.js.
+# A word: a letter or digit (Unicode categories L and N), then letters, digits and marks (M),
+# as in search.js. Marks belong to the word they follow: "İstanbul" lower-cased is "i" and a
+# combining dot, then "stanbul", one word. Text rarely holds a mark once in NFC, so the plain
+# pattern runs unless a mark is there.
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -56,7 +67,7 @@ def text_of(markup: str) -> str:
 
 def is_searchable(content: str) -> bool:
     """Whether a rendered page marks a body for the search index (briefings do)."""
-    return BODY_MARK in content
+    return BODY_TAG in content
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,7 @@ class Article:
 
 def read_article(content: str) -> Article:
     """The article of a rendered briefing page (its body, or its whole HTML document)."""
-    start = content.find(BODY_MARK)
+    start = content.find(BODY_TAG)
     body = content[start:] if start >= 0 else content
     titles = tuple((lang, text_of(text)) for _, lang, text in _TITLE.findall(body))
     sentences: dict[str, list[str]] = {language: [] for language in LANGUAGES}
@@ -92,9 +103,40 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+# Unicode has marks in planes 0, 1 and 14 only (the others hold CJK ideographs, private use
+# or nothing): the table is made from these (tests/test_search_index.py checks every plane).
+# Each run ends with a code point that is not a mark, so the runs close inside.
+MARK_PLANES = (range(0x20000), range(0xE0000, 0xF0000))
+
+
+@functools.cache
+def _marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What may hold a mark (category M, from this Python's Unicode tables), and a word with
+    its marks. Made once a process, when first needed (0.05 s). The first is a mark of the
+    Basic Multilingual Plane or any character beyond it: one class the engine checks in one
+    step a character (a class of every mark's ranges took 6x as long as finding the words)."""
+    basic: list[str] = []
+    every: list[str] = []
+    start = None
+    for point in itertools.chain(*MARK_PLANES):
+        is_mark = unicodedata.category(chr(point)).startswith("M")
+        if is_mark and start is None:
+            start = point
+        elif not is_mark and start is not None:
+            run = f"\\U{start:08x}-\\U{point - 1:08x}"
+            every.append(run)
+            if point - 1 <= 0xFFFF:
+                basic.append(run)
+            start = None
+    hint = re.compile(f"[{''.join(basic)}\\U00010000-\\U0010ffff]")
+    return hint, re.compile(rf"[^\W_](?:[^\W_]|[{''.join(every)}])*")
+
+
 def words(text: str) -> list[str]:
     """The words of ``text``, in lower case."""
-    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    text = unicodedata.normalize("NFC", text).lower()
+    may_mark, word = _marks()
+    return (word if may_mark.search(text) else _WORD).findall(text)
 
 
 @dataclass

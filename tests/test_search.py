@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -25,13 +26,15 @@ from builder.search import (
     MANIFEST_NAME,
     SearchIndex,
     SearchReport,
+    _worker_environment,
     is_searchable,
     manifest_text,
     page_url,
     safe_page_path,
+    worker_command,
 )
 from builder.search_cache import copy_tree
-from builder.search_index import decode, utf16_order
+from builder.search_index import SHARD_FILE, decode, utf16_order
 from builder.search_text import LANGUAGES, Analyser
 from tests.conftest import ProjectFactory, run_mkdocs
 from tests.web import wait_for
@@ -42,6 +45,8 @@ from tests.web import wait_for
 def test_only_pages_with_a_search_body_are_indexed() -> None:
     assert is_searchable(f'<article class="bf-briefing" {BODY_MARK}>')
     assert not is_searchable('<div class="bf-index"><h1>Briefings</h1></div>')
+    # A seed's title that says the words is text on a list page, not a briefing's body.
+    assert not is_searchable(f'<li><a href="x/">&lt;article {BODY_MARK}&gt; {BODY_MARK}</a></li>')
 
 
 def test_a_page_is_found_at_its_address() -> None:
@@ -74,9 +79,13 @@ def test_a_bundle_is_published_as_folders_and_files_never_through_a_link(
     tmp_path: Path,
 ) -> None:
     bundle = tmp_path / "bundle"
-    (bundle / "fragment").mkdir(parents=True)
+    for folder in ("docs", "es/sub", "extra"):
+        (bundle / folder).mkdir(parents=True)
     (bundle / "index.json").write_text("{}", encoding="utf-8")
-    (bundle / "fragment" / "a.json").write_bytes(b"data")
+    (bundle / "docs" / "0.json").write_bytes(b"data")
+    # What the builder never makes in a shard is never published, whoever put it there.
+    for stray in ("evil.html", "docs/1.html", "es/sub/0.json", "extra/0.json", "es/01.json"):
+        (bundle / stray).write_text("<script>alert(1)</script>", encoding="utf-8")
     outside = tmp_path / "outside"
     (outside / "deep").mkdir(parents=True)
     (outside / "secret.txt").write_text("not the bundle's", encoding="utf-8")
@@ -84,12 +93,13 @@ def test_a_bundle_is_published_as_folders_and_files_never_through_a_link(
     (bundle / "linked-folder").symlink_to(outside / "deep")
     os.mkfifo(bundle / "pipe")
 
-    copy_tree(bundle, tmp_path / "site" / "es" / "0")
+    copied = copy_tree(bundle, tmp_path / "site" / "es" / "0", SHARD_FILE)
 
     published = tmp_path / "site" / "es" / "0"
     found = sorted(str(p.relative_to(published)) for p in published.rglob("*"))
-    assert found == ["fragment", "fragment/a.json", "index.json"]
-    assert (published / "fragment" / "a.json").read_bytes() == b"data"
+    assert found == ["docs", "docs/0.json", "index.json"]
+    assert copied == {"docs/0.json", "index.json"}
+    assert (published / "docs" / "0.json").read_bytes() == b"data"
     assert not (published / "linked-file").is_symlink()
 
 
@@ -524,6 +534,86 @@ def test_a_pipe_in_the_search_cache_never_blocks_the_build(tmp_path: Path, where
         f"search: cache emptied: it held a link, a pipe or a device ({str(target)!r})",
     )
     assert report.problems == () and len(indexed(tmp_path / "site-2", "es")) == 5
+
+
+def test_a_link_in_the_sites_place_for_the_index_is_never_written_through(
+    tmp_path: Path,
+) -> None:
+    """MkDocs does not clear a link out of the site: the index is not published through it,
+    what it points to is left as it was, and the build says why."""
+    victim = tmp_path / "victim"
+    (victim / "0").mkdir(parents=True)
+    (victim / "0" / "keep.txt").write_text("precious", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / BUNDLE_DIR).symlink_to(victim)
+    report = one_build(tmp_path / "cache", site, PAGES)
+    assert sorted(str(p.relative_to(victim)) for p in victim.rglob("*")) == ["0", "0/keep.txt"]
+    assert (victim / "0" / "keep.txt").read_text(encoding="utf-8") == "precious"
+    assert any(
+        "search index not published" in problem and "symbolic link" in problem
+        for problem in report.problems
+    ), report.problems
+    (site / BUNDLE_DIR).unlink()  # moved away, as the message says: the next build publishes
+    assert one_build(tmp_path / "cache", site, PAGES).problems == ()
+    assert len(indexed(site, "es")) == 5
+
+
+def test_a_cached_shard_publishes_only_its_own_files_and_a_partial_one_is_made_again(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "cache"
+    one_build(cache, tmp_path / "site", PAGES)
+    bundles = sorted((cache / "bundles").iterdir())
+    assert len(bundles) == 3
+    for bundle in bundles:
+        (bundle / "evil.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    report = one_build(cache, tmp_path / "site-2", PAGES)
+    assert report.problems == () and report.reused == 3
+    assert not list((tmp_path / "site-2").rglob("evil.html"))
+    # A shard whose copy lost one of its files is left out with a reason, then made again.
+    (bundles[0] / "es" / "0.json").unlink()
+    report = one_build(cache, tmp_path / "site-3", PAGES)
+    assert any("lacks 1 of its files (es/0.json" in p for p in report.problems), report.problems
+    assert len(indexed(tmp_path / "site-3", "es")) == 3
+    report = one_build(cache, tmp_path / "site-4", PAGES)
+    assert report.problems == () and (report.indexed, report.reused) == (1, 2)
+    assert len(indexed(tmp_path / "site-4", "es")) == 5
+
+
+def test_a_shards_briefings_are_numbered_in_order_of_their_files_whatever_the_render_order(
+    tmp_path: Path,
+) -> None:
+    """One digest (the files' ``?v=``) must always mean one numbering: a browser holding an
+    ``index.json`` of an earlier build may fetch ``docs/<n>.json`` of a later one."""
+    pages = dict(reversed(list(PAGES.items())))
+    one_build(tmp_path / "cache", tmp_path / "site", pages)
+    for shard in manifest(tmp_path / "site"):
+        docs = sorted((tmp_path / "site" / BUNDLE_DIR / shard / "docs").glob("*.json"))
+        urls = [json.loads(p.read_text(encoding="utf-8"))["url"] for p in docs]
+        assert urls == sorted(urls), shard
+
+
+def test_the_indexer_does_not_import_from_the_folder_mkdocs_was_started_in(
+    tmp_path: Path,
+) -> None:
+    """``python -m`` would put the current folder first: a ``Stemmer.py`` or ``json.py``
+    there must not run in the indexer's place."""
+    for name in ("Stemmer.py", "json.py"):
+        (tmp_path / name).write_text(
+            "import pathlib\npathlib.Path('ran-" + name + "').touch()\n", encoding="utf-8"
+        )
+    result = subprocess.run(
+        worker_command(),
+        cwd=tmp_path,
+        input=b"",
+        capture_output=True,
+        env=_worker_environment(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Stemmer.py", "json.py"]
 
 
 def test_a_search_cache_that_is_a_link_is_not_used(tmp_path: Path) -> None:

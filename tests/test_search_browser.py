@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from builder.search_text import Analyser, words
 from tests.conftest import REPO, SHARED, requires_apertium, run_mkdocs, write_project
@@ -338,6 +340,35 @@ def test_serve_dirty_keeps_the_search_complete_after_an_edit(browser: Any, tmp_p
 NTREX = SHARED / "bench-data" / "ntrex"
 
 
+def words_of_search_js() -> str:
+    """The expression search.js's ``words(text)`` returns: the browser side of the test is
+    the shipped code, not a copy of it."""
+    source = (REPO / "site_src" / "assets" / "search.js").read_text(encoding="utf-8")
+    found = re.search(r"function words\(text\) \{\s*return (.*?);\s*\}", source, re.S)
+    assert found, "search.js has no words(text)"
+    return found.group(1)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.text(st.characters(codec="utf-8", categories=["L", "M", "N", "P", "Zs"]), max_size=30)
+        | st.sampled_from(["İstanbul", "İLKAY", "x\u0303yz", "\u0301a", "ǅemal"]),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_browser_splits_words_as_the_index_does(browser: Any, texts: list[str]) -> None:
+    """Letters, digits and marks in any order (a mark lower-casing leaves: "İ"): a word split
+    differently on the two sides would never be found."""
+    page = browser.new_page()
+    try:
+        found = page.evaluate(f"(texts) => texts.map((text) => {words_of_search_js()})", texts)
+    finally:
+        page.close()
+    assert found == [words(text) for text in texts]
+
+
 @pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/bench-data is not beside the checkout")
 def test_the_browser_makes_the_same_terms_as_the_index_for_every_ntrex_word(browser: Any) -> None:
     """stemmers.js and search.js's words and folding against builder/search_text.py, over
@@ -359,9 +390,9 @@ def test_the_browser_makes_the_same_terms_as_the_index_for_every_ntrex_word(brow
             """([text, name]) => {
                 const stemmer = snowballFactory.newStemmer(name);
                 const fold = (s) => s.normalize("NFD").replace(/\\p{M}/gu, "").normalize("NFC");
-                const words = text.normalize("NFC").toLowerCase().match(/[\\p{L}\\p{N}]+/gu) || [];
+                const words = WORDS;
                 return words.map((w) => stemmer.stem(fold(w)));
-            }""",
+            }""".replace("WORDS", words_of_search_js()),
             [" ".join(vocabulary), stemmer],
         )
         expected = [analyser.term(word, language) for word in vocabulary]

@@ -7,23 +7,28 @@ from __future__ import annotations
 import html
 import io
 import json
+import sys
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.search_index import (
     CHUNK_BYTES,
+    SHARD_FILE,
     Document,
     chunks,
     decode,
+    expected_files,
     postings_of,
     shard_files,
     utf16_order,
 )
 from builder.search_text import (
     BODY_MARK,
+    MARK_PLANES,
     TITLE_WEIGHT,
     Analyser,
     fold,
@@ -143,11 +148,60 @@ def test_folding_leaves_no_mark_and_changes_nothing_twice(text: str) -> None:
     assert fold(folded) == folded
 
 
+def is_mark(c: str) -> bool:
+    return unicodedata.category(c).startswith("M")
+
+
 @given(TEXT)
-def test_words_are_runs_of_letters_and_digits_in_lower_case(text: str) -> None:
-    for word in words(text):
-        assert word and all(c.isalnum() for c in word)
+def test_words_are_runs_of_letters_and_digits_with_their_marks_in_lower_case(text: str) -> None:
+    found = words(text)
+    for word in found:
+        assert word[0].isalnum() and all(c.isalnum() or is_mark(c) for c in word)
         assert word == word.lower()
+    # Nothing of the text's letters and digits is lost between the words.
+    kept = "".join(c for c in unicodedata.normalize("NFC", text).lower() if c.isalnum())
+    assert "".join(c for c in "".join(found) if c.isalnum()) == kept
+
+
+@given(TEXT, st.sampled_from(["İ", "i\u0307", "n\u0303", "x\u0303\u0301"]), TEXT)
+def test_a_mark_lower_casing_leaves_does_not_split_a_word(
+    before: str, letter: str, after: str
+) -> None:
+    """ "İstanbul" lower-cased is "i", a combining dot, "stanbul": one word, found as
+    "istanbul"."""
+    analyser = Analyser()
+    word = words(f"{letter}stanbul")
+    assert len(word) == 1
+    term = analyser.term(word[0], "es")
+    assert term == analyser.term(fold(word[0]), "es")
+    assert term in {analyser.term(w, "es") for w in words(f"{before} {letter}stanbul. {after}")}
+
+
+def test_every_mark_of_unicode_is_in_the_planes_the_word_pattern_is_made_from() -> None:
+    outside = [
+        hex(point)
+        for point in range(sys.maxunicode + 1)
+        if is_mark(chr(point)) and not any(point in plane for plane in MARK_PLANES)
+    ]
+    assert outside == []
+
+
+def test_istanbul_is_found_without_its_dot() -> None:
+    analyser = Analyser()
+    assert analyser.query_terms("İstanbul", "es") == analyser.query_terms("istanbul", "es")
+
+
+def test_a_shards_index_names_exactly_its_files() -> None:
+    documents = [
+        Document(f"briefings/{n}/", page(f"Título {n}", f"Title {n}", [("Hola.", "Hello.")] * n))
+        for n in range(4)
+    ]
+    files = shard_files(documents, Analyser())
+    assert expected_files(files["index.json"]) == set(files)
+    assert all(SHARD_FILE.fullmatch(name) for name in files)
+    for bad in (b"[]", b'{"version": 0}', b"{", b'{"version": 1, "documents": -1}'):
+        with pytest.raises(ValueError):
+            expected_files(bad)
 
 
 def test_a_title_word_counts_more_than_a_word_of_the_text() -> None:

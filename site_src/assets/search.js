@@ -331,7 +331,7 @@
 
   // As builder/search_text.py makes words and terms.
   function words(text) {
-    return text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+    return text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu) || [];
   }
 
   function fold(text) {
@@ -493,7 +493,9 @@
     });
     return {
       url: link.origin === ROOT.origin ? link.pathname + link.search : null,
-      titles: titles.map(function (t) { return { lang: String(t[0]), text: String(t[1]) }; }),
+      titles: titles.filter(Array.isArray).map(function (t) {
+        return { lang: String(t[0]), text: String(t[1]) };
+      }),
       date: typeof doc.date === "string" ? doc.date : "",
       excerpt: marked(best, terms, stem),
     };
@@ -502,7 +504,7 @@
   // `text` as text nodes, the words whose term was searched in <mark>; a long sentence is
   // cut to the part around its first mark.
   function marked(text, terms, stem) {
-    var pattern = /[\p{L}\p{N}]+/gu;
+    var pattern = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
     var pieces = [];
     var last = 0;
     var match;
