@@ -665,13 +665,10 @@ class SearchIndex:
             # A link in the index's place (left there, or made by hand) is never written through.
             site_dir.mkdir(parents=True, exist_ok=True)  # the site's own: MkDocs makes it too
             folder = ensure_folder(site_dir, Path(BUNDLE_DIR))
-        except OSError as error:
+        except (OSError, OutputError) as error:
             self._published.clear()
-            problems.append(f"search index not published: {describe_os_error(error)}")
-            return []
-        except OutputError as error:
-            self._published.clear()
-            problems.append(f"search index not published: {error}")
+            why = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            problems.append(f"search index not published: {why}")
             return []
         listed: list[tuple[str, str]] = []
         for number in list(self._published):
